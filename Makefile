@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Wrapper around kbuild (which reads ./Kbuild) and the project's scripts.
+#
+#   make                 build module/shadowipc.ko for KDIR, or, when the
+#                        running kernel has no build tree (as on CI), one
+#                        module per installed Debian linux-headers package
+#                        under build/<kernel release>/
+#   make check           every test, in QEMU, on every target kernel
+#   make demo            boot a kernel, load the module, show it working
+#   make check KERNELS=6.1   only kernels whose release starts with 6.1
+#
+# KDIR=, KERNELS=, W=1 and V=1 are honoured.
+
+KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
+KERNELS ?=
+export KERNELS
+
+ifneq ($(KDIR),)
+KBUILD_ARGS := -C $(KDIR) M=$(CURDIR)
+modules:
+	$(MAKE) $(KBUILD_ARGS) modules
+else
+modules:
+	@scripts/build-modules
+endif
+
+all: modules
+
+clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf build selftests/*.o
+
+modules_install:
+	$(MAKE) $(KBUILD_ARGS) $(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) \
+		$(if $(INSTALL_MOD_DIR),INSTALL_MOD_DIR=$(INSTALL_MOD_DIR)) modules_install
+
+install: modules_install
+
+deps:
+	@scripts/deps
+
+userspace:
+	@scripts/build-userspace
+
+check:
+	@scripts/check
+
+check-one:
+	@scripts/check $(TEST)
+
+demo:
+	@scripts/demo
+
+checkpatch:
+	@scripts/checkpatch
+
+help:
+	@sed -n '3,15p' Makefile
+
+.PHONY: all modules clean modules_install install deps userspace check \
+	check-one demo checkpatch help

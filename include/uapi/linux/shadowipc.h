@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * shadowipc: shadow System V IPC namespaces, driven through /dev/shadowipc.
+ *
+ * Every ioctl takes a struct of fixed-size types, naturally aligned, a
+ * multiple of 8 bytes long. Pointers travel as __u64. Every "flags" field
+ * is checked against its *_VALID_FLAGS mask and every "pad"/"reserved"
+ * field must be zero, or the call fails with EINVAL. Output-only fields
+ * are ignored on input. The ioctl magic is 0xB8 (free in
+ * Documentation/userspace-api/ioctl/ioctl-number.rst as of 6.1).
+ *
+ * Errors common to every command:
+ *  ENOTTY  unknown command (including a known number with a wrong size)
+ *  EFAULT  the argument (or a buffer it points to) is not accessible
+ *  EINVAL  an unknown flag bit, or a non-zero pad/reserved field
+ *
+ * The System V commands (SHM*) return exactly what the matching system
+ * call returns on x86_64 Linux 6.1 (the same checks in the same order,
+ * the same errno, the same userspace structs behind "buf"), acting on the
+ * caller's shadow namespace.
+ */
+#ifndef _UAPI_LINUX_SHADOWIPC_H
+#define _UAPI_LINUX_SHADOWIPC_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define SHADOWIPC_ABI_VERSION	1
+#define SHADOWIPC_DEVICE	"/dev/shadowipc"
+#define SHADOWIPC_IOC_MAGIC	0xB8
+
+/**
+ * struct shadowipc_version - ABI version of the loaded module
+ * @abi_version: out: SHADOWIPC_ABI_VERSION of the module
+ * @flags: must be zero
+ */
+struct shadowipc_version {
+	__u32 abi_version;
+	__u32 flags;
+};
+
+/**
+ * struct shadowipc_status - module-wide counters, for tests and tools
+ * @namespaces: out: shadow namespaces alive, the initial one included
+ * @bindings: out: tasks bound to a namespace other than the initial one
+ * @handles: out: namespace handle fds open
+ * @segments: out: shm segments in every namespace
+ * @created: out: namespaces created since load (ids are never reused)
+ * @flags: must be zero
+ * @pad: must be zero
+ */
+struct shadowipc_status {
+	__u64 namespaces;
+	__u64 bindings;
+	__u64 handles;
+	__u64 segments;
+	__u64 created;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_unshare - move the calling thread into a new namespace
+ * @ns_id: out: id of the new namespace
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Errors: ENOSPC when the caller's euid already created max_namespaces
+ * live namespaces (module parameter), ENOMEM.
+ */
+struct shadowipc_unshare {
+	__u64 ns_id;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_ns_fd - open a handle on a namespace
+ * @pid: 0 for the calling thread's namespace, else a thread id as seen in
+ *	the caller's pid namespace
+ * @flags: must be zero; the handle is always O_CLOEXEC
+ * @ns_id: out: id of the namespace the handle pins
+ *
+ * Returns the new fd. Errors: ESRCH (no such pid), EACCES (the caller
+ * could not read /proc/PID/ns/ipc: ptrace read access with fs
+ * credentials; LSMs are not consulted), EMFILE, ENFILE, ENOMEM.
+ */
+struct shadowipc_ns_fd {
+	__s32 pid;
+	__u32 flags;
+	__u64 ns_id;
+};
+
+/**
+ * struct shadowipc_setns - move the calling thread into a namespace
+ * @fd: a handle from SHADOWIPC_IOC_NS_FD
+ * @flags: must be zero
+ *
+ * Errors: EBADF (not an open fd), EINVAL (not a shadowipc handle), EPERM
+ * (caller's euid is not the namespace creator's and it lacks
+ * CAP_SYS_ADMIN in the namespace's user namespace).
+ */
+struct shadowipc_setns {
+	__s32 fd;
+	__u32 flags;
+};
+
+/**
+ * struct shadowipc_limits - per-namespace IPC limits (Linux's sysctls)
+ * @shmmax: bytes, default SHMMAX
+ * @shmall: pages, default SHMALL
+ * @shmmni: default SHMMNI (4096)
+ * @shm_rmid_forced: 0 or 1, default 0
+ * @msgmax: default MSGMAX (8192)
+ * @msgmnb: default MSGMNB (16384)
+ * @msgmni: default MSGMNI (32000)
+ * @sem: SEMMSL, SEMMNS, SEMOPM, SEMMNI
+ * @mq_queues_max: default 256
+ * @mq_msg_max: default 10
+ * @mq_msgsize_max: default 8192
+ * @mq_msg_default: default 10
+ * @mq_msgsize_default: default 8192
+ */
+struct shadowipc_limits {
+	__u64 shmmax;
+	__u64 shmall;
+	__u32 shmmni;
+	__u32 shm_rmid_forced;
+	__u32 msgmax;
+	__u32 msgmnb;
+	__u32 msgmni;
+	__u32 sem[4];
+	__u32 mq_queues_max;
+	__u32 mq_msg_max;
+	__u32 mq_msgsize_max;
+	__u32 mq_msg_default;
+	__u32 mq_msgsize_default;
+};
+
+/* Indexes of shadowipc_ns_info.objects[] and .bytes[]. */
+#define SHADOWIPC_KIND_SHM	0
+#define SHADOWIPC_KIND_MSG	1
+#define SHADOWIPC_KIND_SEM	2
+#define SHADOWIPC_KIND_MQ	3
+#define SHADOWIPC_NR_KINDS	4
+
+/**
+ * struct shadowipc_ns_info - describe a namespace
+ * @fd: in: a handle fd, or -1 for the calling thread's namespace; ignored
+ *	when the ioctl is issued on a handle fd itself
+ * @flags: must be zero
+ * @id: out: namespace id (never reused; the initial namespace is 1)
+ * @creator_uid: out: creator's euid, in the caller's user namespace
+ * @creator_gid: out: creator's egid, in the caller's user namespace
+ * @members: out: tasks (threads) in the namespace
+ * @handles: out: open handles on it
+ * @refs: out: every reference, members, handles and attaches included
+ * @pad: zero
+ * @objects: out: objects per kind (SHADOWIPC_KIND_*)
+ * @bytes: out: bytes per kind (shm: pages in use times the page size)
+ * @limits: out: the namespace's limits
+ */
+struct shadowipc_ns_info {
+	__s32 fd;
+	__u32 flags;
+	__u64 id;
+	__u32 creator_uid;
+	__u32 creator_gid;
+	__u32 members;
+	__u32 handles;
+	__u32 refs;
+	__u32 pad;
+	__u64 objects[SHADOWIPC_NR_KINDS];
+	__u64 bytes[SHADOWIPC_NR_KINDS];
+	struct shadowipc_limits limits;
+};
+
+/**
+ * struct shadowipc_shmget - shmget(2)
+ * @size: segment size in bytes
+ * @key: IPC key, 0 for IPC_PRIVATE
+ * @shmflg: shmget(2)'s flags, as the syscall takes them
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns the segment id.
+ */
+struct shadowipc_shmget {
+	__u64 size;
+	__s32 key;
+	__s32 shmflg;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_shmat - shmat(2)
+ * @addr: in: shmaddr; out: the attach address
+ * @shmid: segment id
+ * @shmflg: shmat(2)'s flags
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns 0.
+ */
+struct shadowipc_shmat {
+	__u64 addr;
+	__s32 shmid;
+	__s32 shmflg;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_shmdt - shmdt(2)
+ * @addr: shmaddr
+ * @flags: must be zero
+ * @pad: must be zero
+ */
+struct shadowipc_shmdt {
+	__u64 addr;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_shmctl - shmctl(2)
+ * @buf: user pointer to struct shmid_ds, shminfo or shm_info (x86_64
+ *	layouts, IPC_64 semantics), as the syscall takes it
+ * @shmid: segment id (or index for SHM_STAT/SHM_STAT_ANY)
+ * @cmd: shmctl(2) command
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns what shmctl(2) returns.
+ */
+struct shadowipc_shmctl {
+	__u64 buf;
+	__s32 shmid;
+	__s32 cmd;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* 0x00-0x0f: module */
+#define SHADOWIPC_IOC_VERSION	_IOR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
+#define SHADOWIPC_IOC_STATUS	_IOR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
+/* 0x10-0x1f: namespaces */
+#define SHADOWIPC_IOC_UNSHARE	_IOWR(SHADOWIPC_IOC_MAGIC, 0x10, struct shadowipc_unshare)
+#define SHADOWIPC_IOC_NS_FD	_IOWR(SHADOWIPC_IOC_MAGIC, 0x11, struct shadowipc_ns_fd)
+#define SHADOWIPC_IOC_SETNS	_IOW(SHADOWIPC_IOC_MAGIC, 0x12, struct shadowipc_setns)
+#define SHADOWIPC_IOC_NS_INFO	_IOWR(SHADOWIPC_IOC_MAGIC, 0x13, struct shadowipc_ns_info)
+/* 0x20-0x2f: System V shared memory */
+#define SHADOWIPC_IOC_SHMGET	_IOW(SHADOWIPC_IOC_MAGIC, 0x20, struct shadowipc_shmget)
+#define SHADOWIPC_IOC_SHMAT	_IOWR(SHADOWIPC_IOC_MAGIC, 0x21, struct shadowipc_shmat)
+#define SHADOWIPC_IOC_SHMDT	_IOW(SHADOWIPC_IOC_MAGIC, 0x22, struct shadowipc_shmdt)
+#define SHADOWIPC_IOC_SHMCTL	_IOW(SHADOWIPC_IOC_MAGIC, 0x23, struct shadowipc_shmctl)
+/* 0x30-0x3f: msg, 0x40-0x4f: sem, 0x50-0x5f: POSIX mqueue (reserved) */
+
+#endif /* _UAPI_LINUX_SHADOWIPC_H */

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Namespace handles: anon-inode files that pin a shadow namespace, the
+ * analogue of /proc/PID/ns/ipc. Opening one for another task follows the
+ * credential rule that opening /proc/PID/ns/ipc follows.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/pid.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+
+#include "internal.h"
+
+static atomic64_t sipc_handles = ATOMIC64_INIT(0);
+
+static int sipc_handle_release(struct inode *inode, struct file *file)
+{
+	struct sipc_ns *ns = file->private_data;
+
+	atomic_dec(&ns->handles);
+	atomic64_dec(&sipc_handles);
+	sipc_ns_put(ns);
+	return 0;
+}
+
+static long sipc_handle_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	if (cmd != SHADOWIPC_IOC_NS_INFO)
+		return -ENOTTY;
+	return sipc_ioctl_ns_info((void __user *)arg, file->private_data);
+}
+
+static const struct file_operations sipc_handle_fops = {
+	.owner = THIS_MODULE,
+	.release = sipc_handle_release,
+	.unlocked_ioctl = sipc_handle_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/*
+ * May the caller read @task's namespace links: ptrace_may_access() with
+ * PTRACE_MODE_READ_FSCREDS, which modules cannot call. Same thread group;
+ * or fsuid/fsgid equal to the target's real, effective and saved ids; or
+ * CAP_SYS_PTRACE in the target's user namespace; and then the target must
+ * be dumpable (or the caller have CAP_SYS_PTRACE over its mm). LSM hooks
+ * (Yama's ptrace_scope among them) are not consulted.
+ */
+static bool sipc_may_read_task(struct task_struct *task)
+{
+	const struct cred *cred = current_cred(), *tcred;
+	struct mm_struct *mm;
+	bool ok;
+
+	if (same_thread_group(task, current))
+		return true;
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	ok = (uid_eq(cred->fsuid, tcred->euid) &&
+	      uid_eq(cred->fsuid, tcred->suid) &&
+	      uid_eq(cred->fsuid, tcred->uid) &&
+	      gid_eq(cred->fsgid, tcred->egid) &&
+	      gid_eq(cred->fsgid, tcred->sgid) &&
+	      gid_eq(cred->fsgid, tcred->gid)) ||
+	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	if (!ok)
+		return false;
+	/* Dumpability is read after the credentials (commit_creds()). */
+	smp_rmb();
+	task_lock(task);
+	mm = task->mm;
+	if (mm)
+		ok = get_dumpable(mm) == SUID_DUMP_USER ||
+		     ns_capable(mm->user_ns, CAP_SYS_PTRACE);
+	else
+		ok = task->user_dumpable ||
+		     ns_capable(&init_user_ns, CAP_SYS_PTRACE);
+	task_unlock(task);
+	return ok;
+}
+
+/* The namespace of task @nr (0: the caller), referenced. */
+static struct sipc_ns *sipc_pid_ns_get(pid_t nr)
+{
+	struct task_struct *task;
+	struct sipc_ns *ns;
+
+	if (!nr) {
+		ns = sipc_current_ns();
+		sipc_ns_get(ns);
+		return ns;
+	}
+	if (nr < 0)
+		return ERR_PTR(-ESRCH);
+	rcu_read_lock();
+	task = get_pid_task(find_vpid(nr), PIDTYPE_PID);
+	rcu_read_unlock();
+	if (!task)
+		return ERR_PTR(-ESRCH);
+	ns = sipc_may_read_task(task) ? sipc_task_ns_get(task) :
+					ERR_PTR(-EACCES);
+	put_task_struct(task);
+	return ns;
+}
+
+/**
+ * sipc_handle_create() - a handle file on the namespace of task @pid
+ * @pid: thread id in the caller's pid namespace, 0 for the caller
+ *
+ * Context: process context, may sleep.
+ * Return: the file (not installed), or ERR_PTR(-ESRCH/-EACCES/-ENOMEM...).
+ */
+struct file *sipc_handle_create(pid_t pid)
+{
+	struct sipc_ns *ns;
+	struct file *file;
+
+	ns = sipc_pid_ns_get(pid);
+	if (IS_ERR(ns))
+		return ERR_CAST(ns);
+	file = anon_inode_getfile("[shadowipc-ns]", &sipc_handle_fops, ns,
+				  O_RDONLY | O_CLOEXEC);
+	if (IS_ERR(file)) {
+		sipc_ns_put(ns);
+		return file;
+	}
+	atomic_inc(&ns->handles);
+	atomic64_inc(&sipc_handles);
+	return file;
+}
+
+/**
+ * sipc_handle_file_ns() - the namespace a handle file pins
+ * @file: a file from sipc_handle_create()
+ *
+ * Context: any context; valid while @file is.
+ * Return: the namespace.
+ */
+struct sipc_ns *sipc_handle_file_ns(struct file *file)
+{
+	return file->private_data;
+}
+
+/**
+ * sipc_handle_ns_get() - the namespace behind handle fd @fd
+ * @fd: a file descriptor of the caller
+ *
+ * Context: process context.
+ * Return: the namespace, referenced, or ERR_PTR(-EBADF) for a closed fd,
+ * ERR_PTR(-EINVAL) for an fd that is not a shadowipc handle.
+ */
+struct sipc_ns *sipc_handle_ns_get(int fd)
+{
+	struct file *file = fget(fd);
+	struct sipc_ns *ns;
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op == &sipc_handle_fops) {
+		ns = file->private_data;
+		sipc_ns_get(ns);
+	} else {
+		ns = ERR_PTR(-EINVAL);
+	}
+	fput(file);
+	return ns;
+}
+
+/**
+ * sipc_handle_count() - handle files open
+ *
+ * Return: the count.
+ */
+u64 sipc_handle_count(void)
+{
+	return atomic64_read(&sipc_handles);
+}

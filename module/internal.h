@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shadowipc private definitions: the object model shared by the module's
+ * files, the locking rules, and the prototypes between them.
+ */
+#ifndef _SHADOWIPC_INTERNAL_H
+#define _SHADOWIPC_INTERNAL_H
+
+#include <linux/idr.h>
+#include <linux/ipc.h>
+#include <linux/list.h>
+#include <linux/rhashtable-types.h>
+#include <linux/refcount.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/workqueue.h>
+#include <linux/shadowipc.h>
+
+/**
+ * DOC: Locking
+ *
+ * Lock order, outermost first::
+ *
+ *   mm->mmap_lock
+ *     sipc_ids.rwsem            (one per namespace and IPC kind)
+ *       rcu_read_lock
+ *         sipc_perm.lock        (one per IPC object, a spinlock)
+ *           sipc_task.lock      (a task's creator list)
+ *   sipc_ns_list_lock, sipc_task table bucket locks: leaves, taken alone
+ *
+ * What each protects:
+ *
+ * - sipc_ids.rwsem: the id table of one kind in one namespace (the idr,
+ *   in_use, seq, max_idx, last_idx, next_id) and the key table entries of
+ *   that kind; write for insert/remove and everything that may destroy an
+ *   object, read for listings and IPC_INFO/SHM_INFO.
+ * - sipc_perm.lock: the mutable fields of one object and its @deleted flag.
+ * - sipc_task.lock: the list of segments a task created (shm_clist).
+ * - sipc_ns_list_lock: the list of every namespace (for listings/unload).
+ *
+ * RCU: id and key lookups run under rcu_read_lock() only; objects are freed
+ * after a grace period. A lookup that found an object must take its lock
+ * and re-check @deleted (EIDRM) before using it. The task table is read
+ * under RCU; its entries are freed after a grace period.
+ *
+ * Sleeping: vm_ops->close runs under mmap_lock and takes sipc_ids.rwsem,
+ * so no path calls vm_mmap(), vm_munmap() or copy_{to,from}_user() while
+ * holding a sipc_ids.rwsem or an object lock: it pins the object with a
+ * reference (or a temporary nattch), drops the locks, does the call and
+ * re-takes and re-checks afterwards, as do_shmat() does.
+ *
+ * Tracepoint probes (fork, exit) run with preemption disabled: they only
+ * take spinlocks, allocate with GFP_ATOMIC from a mempool, and defer
+ * everything else (namespace teardown, shm_rmid_forced destruction) to
+ * sipc_wq.
+ *
+ * Namespace lifetime: &sipc_ns.count counts member tasks, handles, shm
+ * attaches, and short-lived pins. A task's own namespace is pinned by its
+ * membership for as long as the task runs an ioctl (only the task itself
+ * changes its membership), so the ioctl path takes no reference. The put
+ * that drops the count to zero queues the teardown on sipc_wq, which
+ * destroys every object and frees the namespace.
+ */
+
+/* Linux's id layout: (seq << SIPC_IPCMNI_SHIFT) + index. */
+#define SIPC_IPCMNI_SHIFT	15
+#define SIPC_IPCMNI		(1 << SIPC_IPCMNI_SHIFT)
+#define SIPC_IPCMNI_IDX_MASK	(SIPC_IPCMNI - 1)
+#define SIPC_IPC_MIN_CYCLE	64	/* RADIX_TREE_MAP_SIZE on x86_64 */
+#define sipc_id_to_idx(id)	((id) & SIPC_IPCMNI_IDX_MASK)
+#define sipc_id_to_seq(id)	((id) >> SIPC_IPCMNI_SHIFT)
+#define SIPC_SEQ_MAX		(INT_MAX >> SIPC_IPCMNI_SHIFT)
+
+enum sipc_kind {
+	SIPC_SHM = SHADOWIPC_KIND_SHM,
+	SIPC_MSG = SHADOWIPC_KIND_MSG,
+	SIPC_SEM = SHADOWIPC_KIND_SEM,
+	SIPC_NR_IDS = SIPC_SEM + 1,
+};
+
+struct sipc_ns;
+struct sipc_ns_owner;
+
+/**
+ * struct sipc_ids - one kind's id table in one namespace (Linux's ipc_ids)
+ * @rwsem: protects the fields below and this kind's key table entries
+ * @idr: index -> object
+ * @in_use: objects in the table
+ * @seq: sequence number for the next wrap-around
+ * @max_idx: highest index in use, -1 when empty
+ * @last_idx: index of the last allocation, detects wrap-around
+ * @next_id: the id the next allocation asks for, -1 when unset
+ * @ns: the namespace holding this table
+ * @kind: which table of @ns this is
+ */
+struct sipc_ids {
+	struct rw_semaphore rwsem;	/* protects this table and its keys */
+	struct idr idr;
+	int in_use;
+	unsigned short seq;
+	int max_idx;
+	int last_idx;
+	int next_id;
+	struct sipc_ns *ns;
+	enum sipc_kind kind;
+};
+
+/**
+ * struct sipc_perm - what every IPC object starts with (kern_ipc_perm)
+ * @lock: protects @deleted and the object's mutable fields
+ * @deleted: set under @lock when removed from its table
+ * @id: full id, seq and index
+ * @key: IPC key, IPC_PRIVATE once removed while still in use
+ * @uid: owner
+ * @gid: owner group
+ * @cuid: creator
+ * @cgid: creator group
+ * @mode: permission bits plus kind-specific state bits
+ * @seq: sequence number part of @id
+ * @ids: table the object is (or was) in
+ * @khtnode: entry in the key table (not for IPC_PRIVATE)
+ * @rcu: frees the object after a grace period
+ * @refcount: references that keep the memory (not the id) alive
+ */
+struct sipc_perm {
+	spinlock_t lock;	/* protects deleted and the object's state */
+	bool deleted;
+	int id;
+	key_t key;
+	kuid_t uid;
+	kgid_t gid;
+	kuid_t cuid;
+	kgid_t cgid;
+	umode_t mode;
+	unsigned long seq;
+	struct sipc_ids *ids;
+	struct rhash_head khtnode;
+	struct rcu_head rcu;
+	refcount_t refcount;
+};
+
+/**
+ * struct sipc_ns - one shadow IPC namespace
+ * @count: members + handles + attaches + pins; zero queues teardown
+ * @id: never reused; the initial namespace is 1
+ * @members: tasks in the namespace
+ * @handles: open handle files
+ * @creator_euid: creator's effective uid
+ * @creator_egid: creator's effective gid
+ * @user_ns: creator's user namespace (holds a reference)
+ * @limits: the namespace's sysctl values
+ * @shm_tot: pages of every segment, under ids[SIPC_SHM].rwsem
+ * @ids: one id table per kind
+ * @node: in the list of every namespace
+ * @free_work: teardown, on sipc_wq
+ * @rcu: frees the namespace after a grace period
+ * @owner: per-user namespace count this one is charged to
+ */
+struct sipc_ns {
+	refcount_t count;
+	u64 id;
+	atomic_t members;
+	atomic_t handles;
+	kuid_t creator_euid;
+	kgid_t creator_egid;
+	struct user_namespace *user_ns;
+	struct shadowipc_limits limits;
+	unsigned long shm_tot;
+	struct sipc_ids ids[SIPC_NR_IDS];
+	struct list_head node;
+	struct work_struct free_work;
+	struct rcu_head rcu;
+	struct sipc_ns_owner *owner;
+};
+
+/**
+ * struct sipc_task - what shadowipc keeps for one task (thread)
+ * @task: the task, the table key; never dereferenced after exit
+ * @node: entry in the task table
+ * @ns: the task's namespace, NULL for the initial one (then the entry
+ *	exists only for @shm_clist)
+ * @lock: protects @shm_clist
+ * @shm_clist: segments this task created (sipc_shm.clist)
+ * @exit_work: the task's exit, finished on sipc_wq
+ * @rcu: frees the entry after a grace period
+ */
+struct sipc_task {
+	struct task_struct *task;
+	struct rhash_head node;
+	struct sipc_ns *ns;
+	spinlock_t lock;	/* protects shm_clist */
+	struct list_head shm_clist;
+	struct work_struct exit_work;
+	struct rcu_head rcu;
+};
+
+extern struct sipc_ns sipc_init_ns;
+extern struct workqueue_struct *sipc_wq;
+extern unsigned int sipc_max_namespaces;
+
+/* main.c: ioctl handlers shared with handle files */
+long sipc_ioctl_ns_info(void __user *uarg, struct sipc_ns *handle_ns);
+
+/* ns.c: namespace life cycle */
+int sipc_ns_module_init(void);
+void sipc_ns_module_exit(void);
+struct sipc_ns *sipc_ns_create(void);
+void sipc_ns_get(struct sipc_ns *ns);
+bool sipc_ns_tryget(struct sipc_ns *ns);
+void sipc_ns_put(struct sipc_ns *ns);
+void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info);
+void sipc_fill_status(struct shadowipc_status *st);
+bool sipc_ns_may_join(struct sipc_ns *ns);
+
+/* task.c: task -> namespace bindings, fork/exit probes */
+int sipc_task_module_init(void);
+void sipc_task_module_exit(void);
+struct sipc_ns *sipc_current_ns(void);
+struct sipc_task *sipc_current_task_get_or_create(void);
+int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare);
+struct sipc_ns *sipc_task_ns_get(struct task_struct *task);
+u64 sipc_task_bindings(void);
+
+/* handle.c: namespace handle files */
+struct file *sipc_handle_create(pid_t pid);
+struct sipc_ns *sipc_handle_ns_get(int fd);
+struct sipc_ns *sipc_handle_file_ns(struct file *file);
+u64 sipc_handle_count(void);
+
+/* ids.c: generic id/key tables and permission rules (ipc/util.c) */
+int sipc_ids_module_init(void);
+void sipc_ids_module_exit(void);
+void sipc_ids_init(struct sipc_ids *ids, struct sipc_ns *ns, enum sipc_kind kind);
+void sipc_ids_destroy(struct sipc_ids *ids);
+int sipc_ids_add(struct sipc_ids *ids, struct sipc_perm *new, int limit);
+void sipc_ids_rmid(struct sipc_ids *ids, struct sipc_perm *perm);
+void sipc_ids_set_key_private(struct sipc_ids *ids, struct sipc_perm *perm);
+struct sipc_perm *sipc_ids_find_key(struct sipc_ids *ids, key_t key);
+struct sipc_perm *sipc_ids_obtain(struct sipc_ids *ids, int id);
+struct sipc_perm *sipc_ids_obtain_check(struct sipc_ids *ids, int id);
+int sipc_ids_max_idx(struct sipc_ids *ids);
+int sipc_ipcperms(struct sipc_ns *ns, struct sipc_perm *perm, short flag);
+struct sipc_perm *sipc_ctl_obtain_check(struct sipc_ids *ids, int id);
+void sipc_perm_to_user64(struct sipc_perm *perm, struct ipc64_perm *out);
+int sipc_perm_update(struct ipc64_perm *in, struct sipc_perm *perm);
+bool sipc_perm_getref(struct sipc_perm *perm);
+void sipc_perm_putref(struct sipc_perm *perm, void (*free)(struct rcu_head *));
+
+/* shm.c: System V shared memory (ipc/shm.c) */
+void sipc_shm_init_ns(struct sipc_ns *ns);
+void sipc_shm_exit_ns(struct sipc_ns *ns);
+void sipc_shm_exit_task(struct sipc_task *t);
+long sipc_shm_get(struct sipc_ns *ns, key_t key, u64 size, int shmflg);
+long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg);
+long sipc_shm_dt(u64 addr);
+long sipc_shm_ctl(struct sipc_ns *ns, int shmid, int cmd, void __user *buf);
+u64 sipc_shm_count(void);
+
+#endif /* _SHADOWIPC_INTERNAL_H */

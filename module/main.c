@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowipc module entry: init/exit, the /dev/shadowipc misc device and
+ * its ioctl dispatch. Each handler copies its argument in, checks flags
+ * and padding, calls a typed core function and copies the result out;
+ * the semantics live in ns.c, handle.c and shm.c.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+static unsigned short mode = 0666;
+module_param(mode, ushort, 0444);
+MODULE_PARM_DESC(mode, "Permission bits of /dev/shadowipc (default 0666)");
+
+struct workqueue_struct *sipc_wq;
+
+static long sipc_ioctl_version(void __user *uarg)
+{
+	struct shadowipc_version v;
+
+	if (copy_from_user(&v, uarg, sizeof(v)))
+		return -EFAULT;
+	if (v.flags)
+		return -EINVAL;
+	v.abi_version = SHADOWIPC_ABI_VERSION;
+	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static long sipc_ioctl_status(void __user *uarg)
+{
+	struct shadowipc_status st;
+
+	if (copy_from_user(&st, uarg, sizeof(st)))
+		return -EFAULT;
+	if (st.flags || st.pad)
+		return -EINVAL;
+	sipc_fill_status(&st);
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long sipc_ioctl_unshare(void __user *uarg)
+{
+	struct shadowipc_unshare u;
+	struct sipc_ns *ns;
+	int err;
+
+	if (copy_from_user(&u, uarg, sizeof(u)))
+		return -EFAULT;
+	if (u.flags || u.pad)
+		return -EINVAL;
+	ns = sipc_ns_create();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	u.ns_id = ns->id;
+	err = sipc_task_switch_ns(ns, true);
+	sipc_ns_put(ns);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+static long sipc_ioctl_ns_fd(void __user *uarg)
+{
+	struct shadowipc_ns_fd a;
+	struct file *file;
+	int fd, err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	file = sipc_handle_create(a.pid);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto err_put_fd;
+	}
+	a.ns_id = sipc_handle_file_ns(file)->id;
+	err = -EFAULT;
+	if (copy_to_user(uarg, &a, sizeof(a)))
+		goto err_fput;
+	fd_install(fd, file);
+	return fd;
+
+err_fput:
+	fput(file);
+err_put_fd:
+	put_unused_fd(fd);
+	return err;
+}
+
+static long sipc_ioctl_setns(void __user *uarg)
+{
+	struct shadowipc_setns a;
+	struct sipc_ns *ns;
+	int err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+	ns = sipc_handle_ns_get(a.fd);
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	err = sipc_ns_may_join(ns) ? sipc_task_switch_ns(ns, false) : -EPERM;
+	sipc_ns_put(ns);
+	return err;
+}
+
+/*
+ * NS_INFO on the device takes @fd (-1: the caller's namespace); on a
+ * handle file (@handle_ns set) it describes that handle's namespace.
+ */
+long sipc_ioctl_ns_info(void __user *uarg, struct sipc_ns *handle_ns)
+{
+	struct shadowipc_ns_info info;
+	struct sipc_ns *ns;
+	int fd;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	if (info.flags)
+		return -EINVAL;
+	fd = info.fd;
+	if (handle_ns) {
+		ns = handle_ns;
+		sipc_ns_get(ns);
+	} else if (fd == -1) {
+		ns = sipc_current_ns();
+		sipc_ns_get(ns);
+	} else {
+		ns = sipc_handle_ns_get(fd);
+		if (IS_ERR(ns))
+			return PTR_ERR(ns);
+	}
+	sipc_ns_fill_info(ns, &info);
+	info.fd = fd;
+	sipc_ns_put(ns);
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long sipc_ioctl_shmget(void __user *uarg)
+{
+	struct shadowipc_shmget a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	return sipc_shm_get(sipc_current_ns(), a.key, a.size, a.shmflg);
+}
+
+static long sipc_ioctl_shmat(void __user *uarg)
+{
+	struct shadowipc_shmat a;
+	long err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	err = sipc_shm_at(sipc_current_ns(), a.shmid, &a.addr, a.shmflg);
+	if (err)
+		return err;
+	/* Like shmat(2) after do_shmat(): the mapping stays if this faults. */
+	return put_user(a.addr, (u64 __user *)uarg) ? -EFAULT : 0;
+}
+
+static long sipc_ioctl_shmdt(void __user *uarg)
+{
+	struct shadowipc_shmdt a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	return sipc_shm_dt(a.addr);
+}
+
+static long sipc_ioctl_shmctl(void __user *uarg)
+{
+	struct shadowipc_shmctl a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	return sipc_shm_ctl(sipc_current_ns(), a.shmid, a.cmd,
+			    u64_to_user_ptr(a.buf));
+}
+
+static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case SHADOWIPC_IOC_VERSION:
+		return sipc_ioctl_version(uarg);
+	case SHADOWIPC_IOC_STATUS:
+		return sipc_ioctl_status(uarg);
+	case SHADOWIPC_IOC_UNSHARE:
+		return sipc_ioctl_unshare(uarg);
+	case SHADOWIPC_IOC_NS_FD:
+		return sipc_ioctl_ns_fd(uarg);
+	case SHADOWIPC_IOC_SETNS:
+		return sipc_ioctl_setns(uarg);
+	case SHADOWIPC_IOC_NS_INFO:
+		return sipc_ioctl_ns_info(uarg, NULL);
+	case SHADOWIPC_IOC_SHMGET:
+		return sipc_ioctl_shmget(uarg);
+	case SHADOWIPC_IOC_SHMAT:
+		return sipc_ioctl_shmat(uarg);
+	case SHADOWIPC_IOC_SHMDT:
+		return sipc_ioctl_shmdt(uarg);
+	case SHADOWIPC_IOC_SHMCTL:
+		return sipc_ioctl_shmctl(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations sipc_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = sipc_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice sipc_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "shadowipc",
+	.fops = &sipc_dev_fops,
+};
+
+static void sipc_check_abi(void)
+{
+	BUILD_BUG_ON(sizeof(struct shadowipc_version) != 8);
+	BUILD_BUG_ON(sizeof(struct shadowipc_status) != 48);
+	BUILD_BUG_ON(sizeof(struct shadowipc_unshare) != 16);
+	BUILD_BUG_ON(sizeof(struct shadowipc_ns_fd) != 16);
+	BUILD_BUG_ON(sizeof(struct shadowipc_setns) != 8);
+	BUILD_BUG_ON(sizeof(struct shadowipc_limits) != 72);
+	BUILD_BUG_ON(sizeof(struct shadowipc_ns_info) != 176);
+	BUILD_BUG_ON(sizeof(struct shadowipc_shmget) != 24);
+	BUILD_BUG_ON(sizeof(struct shadowipc_shmat) != 24);
+	BUILD_BUG_ON(sizeof(struct shadowipc_shmdt) != 16);
+	BUILD_BUG_ON(sizeof(struct shadowipc_shmctl) != 24);
+}
+
+static int __init sipc_init(void)
+{
+	int err;
+
+	sipc_check_abi();
+	sipc_misc.mode = mode;
+
+	sipc_wq = alloc_workqueue("shadowipc", WQ_UNBOUND, 0);
+	if (!sipc_wq)
+		return -ENOMEM;
+	err = sipc_ids_module_init();
+	if (err)
+		goto err_destroy_wq;
+	err = sipc_ns_module_init();
+	if (err)
+		goto err_ids_exit;
+	err = sipc_task_module_init();
+	if (err)
+		goto err_ns_exit;
+	err = misc_register(&sipc_misc);
+	if (err)
+		goto err_task_exit;
+	pr_info("ABI %d, /dev/%s mode %04o\n", SHADOWIPC_ABI_VERSION,
+		sipc_misc.name, mode);
+	return 0;
+
+err_task_exit:
+	sipc_task_module_exit();
+err_ns_exit:
+	sipc_ns_module_exit();
+err_ids_exit:
+	sipc_ids_module_exit();
+err_destroy_wq:
+	destroy_workqueue(sipc_wq);
+	return err;
+}
+
+static void __exit sipc_exit(void)
+{
+	misc_deregister(&sipc_misc);
+	sipc_task_module_exit();
+	sipc_ns_module_exit();
+	sipc_ids_module_exit();
+	destroy_workqueue(sipc_wq);
+}
+
+module_init(sipc_init);
+module_exit(sipc_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The shadowipc developers");
+MODULE_DESCRIPTION("Shadow System V IPC namespaces through /dev/shadowipc");
+MODULE_VERSION("0.1");

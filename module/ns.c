@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shadow namespace life cycle: creation with Linux's default limits,
+ * per-user namespace limits, references, teardown off the exiting path,
+ * the setns permission rule and the information ioctls.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/hashtable.h>
+#include <linux/module.h>
+#include <linux/msg.h>
+#include <linux/sem.h>
+#include <linux/shm.h>
+#include <uapi/linux/shm.h>
+#include <linux/slab.h>
+#include <linux/user_namespace.h>
+
+#include "internal.h"
+
+unsigned int sipc_max_namespaces;
+module_param_named(max_namespaces, sipc_max_namespaces, uint, 0644);
+MODULE_PARM_DESC(max_namespaces,
+		 "Live shadow namespaces each user may have created (default: /proc/sys/user/max_ipc_namespaces at load)");
+
+/**
+ * struct sipc_ns_owner - how many live namespaces one euid created
+ * @node: in sipc_ns_owners
+ * @uid: the creator's euid
+ * @count: live namespaces charged to @uid
+ */
+struct sipc_ns_owner {
+	struct hlist_node node;
+	kuid_t uid;
+	unsigned int count;
+};
+
+static DEFINE_SPINLOCK(sipc_ns_lock);	/* protects the list, owners */
+static LIST_HEAD(sipc_ns_list);
+static DEFINE_HASHTABLE(sipc_ns_owners, 6);
+static u64 sipc_ns_nr;			/* under sipc_ns_lock */
+static atomic64_t sipc_ns_last_id = ATOMIC64_INIT(0);
+
+struct sipc_ns sipc_init_ns;
+
+static void ns_set_default_limits(struct shadowipc_limits *l)
+{
+	*l = (struct shadowipc_limits) {
+		.shmmax = SHMMAX,
+		.shmall = SHMALL,
+		.shmmni = SHMMNI,
+		.msgmax = MSGMAX,
+		.msgmnb = MSGMNB,
+		.msgmni = MSGMNI,
+		.sem = { SEMMSL, SEMMNS, SEMOPM, SEMMNI },
+		.mq_queues_max = 256,		/* DFLT_QUEUESMAX */
+		.mq_msg_max = 10,		/* DFLT_MSGMAX */
+		.mq_msgsize_max = 8192,		/* DFLT_MSGSIZEMAX */
+		.mq_msg_default = 10,		/* DFLT_MSG */
+		.mq_msgsize_default = 8192,	/* DFLT_MSGSIZE */
+	};
+}
+
+static void ns_init(struct sipc_ns *ns)
+{
+	enum sipc_kind k;
+
+	refcount_set(&ns->count, 1);
+	ns->id = atomic64_inc_return(&sipc_ns_last_id);
+	ns->creator_euid = current_euid();
+	ns->creator_egid = current_egid();
+	ns->user_ns = get_user_ns(current_user_ns());
+	ns_set_default_limits(&ns->limits);
+	for (k = 0; k < SIPC_NR_IDS; k++)
+		sipc_ids_init(&ns->ids[k], ns, k);
+	sipc_shm_init_ns(ns);
+}
+
+/* Destroy what @ns holds; it is unreachable (count 0, or module exit). */
+static void ns_exit(struct sipc_ns *ns)
+{
+	enum sipc_kind k;
+
+	sipc_shm_exit_ns(ns);
+	for (k = 0; k < SIPC_NR_IDS; k++)
+		sipc_ids_destroy(&ns->ids[k]);
+	put_user_ns(ns->user_ns);
+}
+
+static struct sipc_ns_owner *ns_owner_find(kuid_t uid)
+{
+	struct sipc_ns_owner *o;
+
+	hash_for_each_possible(sipc_ns_owners, o, node, __kuid_val(uid))
+		if (uid_eq(o->uid, uid))
+			return o;
+	return NULL;
+}
+
+/*
+ * Charge one namespace to the caller's euid. @spare is a preallocated
+ * owner record, used (and cleared) when the euid has none yet.
+ */
+static struct sipc_ns_owner *ns_owner_charge(struct sipc_ns_owner **spare)
+{
+	kuid_t uid = current_euid();
+	struct sipc_ns_owner *o;
+
+	spin_lock(&sipc_ns_lock);
+	o = ns_owner_find(uid);
+	if (!o) {
+		o = *spare;
+		*spare = NULL;
+		o->uid = uid;
+		o->count = 0;
+		hash_add(sipc_ns_owners, &o->node, __kuid_val(uid));
+	}
+	if (o->count >= READ_ONCE(sipc_max_namespaces)) {
+		o = NULL;
+	} else {
+		o->count++;
+		sipc_ns_nr++;
+	}
+	spin_unlock(&sipc_ns_lock);
+	return o;
+}
+
+static void ns_owner_uncharge(struct sipc_ns_owner *o)
+{
+	spin_lock(&sipc_ns_lock);
+	sipc_ns_nr--;
+	if (--o->count) {
+		o = NULL;
+	} else {
+		hash_del(&o->node);
+	}
+	spin_unlock(&sipc_ns_lock);
+	kfree(o);
+}
+
+static struct sipc_ns_owner *ns_owner_charge_or_flush(void)
+{
+	struct sipc_ns_owner *spare, *o;
+
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+	if (!spare)
+		return ERR_PTR(-ENOMEM);
+	o = ns_owner_charge(&spare);
+	if (!o) {
+		/*
+		 * Dead namespaces stay charged until their teardown runs:
+		 * wait for it once before failing, as Linux 6.12 does.
+		 */
+		flush_workqueue(sipc_wq);
+		o = ns_owner_charge(&spare);
+	}
+	kfree(spare);
+	return o ?: ERR_PTR(-ENOSPC);
+}
+
+/**
+ * sipc_ns_create() - a new, empty namespace owned by the caller
+ *
+ * Context: process context, may sleep.
+ * Return: the namespace with one reference, or ERR_PTR(-ENOSPC) when the
+ * caller's euid reached max_namespaces, or ERR_PTR(-ENOMEM).
+ */
+struct sipc_ns *sipc_ns_create(void)
+{
+	struct sipc_ns_owner *owner;
+	struct sipc_ns *ns;
+
+	owner = ns_owner_charge_or_flush();
+	if (IS_ERR(owner))
+		return ERR_CAST(owner);
+	ns = kzalloc(sizeof(*ns), GFP_KERNEL_ACCOUNT);
+	if (!ns) {
+		ns_owner_uncharge(owner);
+		return ERR_PTR(-ENOMEM);
+	}
+	ns_init(ns);
+	ns->owner = owner;
+	spin_lock(&sipc_ns_lock);
+	list_add_tail(&ns->node, &sipc_ns_list);
+	spin_unlock(&sipc_ns_lock);
+	return ns;
+}
+
+static void ns_free_work(struct work_struct *work)
+{
+	struct sipc_ns *ns = container_of(work, struct sipc_ns, free_work);
+
+	spin_lock(&sipc_ns_lock);
+	list_del(&ns->node);
+	spin_unlock(&sipc_ns_lock);
+	ns_exit(ns);
+	ns_owner_uncharge(ns->owner);
+	/* sipc_task_ns_get() may still be looking at it under RCU. */
+	kfree_rcu(ns, rcu);
+}
+
+/**
+ * sipc_ns_get() - take a reference on a namespace the caller can reach
+ * @ns: the namespace
+ *
+ * Context: any context.
+ */
+void sipc_ns_get(struct sipc_ns *ns)
+{
+	refcount_inc(&ns->count);
+}
+
+/**
+ * sipc_ns_tryget() - take a reference unless the namespace is dying
+ * @ns: the namespace, whose memory the caller keeps valid (RCU)
+ *
+ * Context: any context.
+ * Return: true when the reference was taken.
+ */
+bool sipc_ns_tryget(struct sipc_ns *ns)
+{
+	return refcount_inc_not_zero(&ns->count);
+}
+
+/**
+ * sipc_ns_put() - drop a reference; the last one queues the teardown
+ * @ns: the namespace
+ *
+ * The teardown (destroying every object) runs on sipc_wq, never on the
+ * caller's path: the last put may come from an exiting task, a probe, or
+ * a vm_ops->close under mmap_lock.
+ *
+ * Context: any context.
+ */
+void sipc_ns_put(struct sipc_ns *ns)
+{
+	if (refcount_dec_and_test(&ns->count)) {
+		INIT_WORK(&ns->free_work, ns_free_work);
+		queue_work(sipc_wq, &ns->free_work);
+	}
+}
+
+/**
+ * sipc_ns_may_join() - may the caller setns() into @ns
+ * @ns: the namespace
+ *
+ * Unlike Linux's setns(), which always needs CAP_SYS_ADMIN, a shadow
+ * namespace may be joined by its creator's euid too.
+ *
+ * Context: process context.
+ * Return: true when allowed.
+ */
+bool sipc_ns_may_join(struct sipc_ns *ns)
+{
+	return uid_eq(current_euid(), ns->creator_euid) ||
+	       ns_capable(ns->user_ns, CAP_SYS_ADMIN);
+}
+
+/**
+ * sipc_ns_fill_info() - describe @ns for NS_INFO
+ * @ns: the namespace, referenced by the caller
+ * @info: filled (all but @info->fd and @info->flags)
+ *
+ * The counts are a snapshot; nothing is locked.
+ *
+ * Context: process context.
+ */
+void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
+{
+	struct user_namespace *user_ns = current_user_ns();
+	enum sipc_kind k;
+
+	info->id = ns->id;
+	info->creator_uid = from_kuid_munged(user_ns, ns->creator_euid);
+	info->creator_gid = from_kgid_munged(user_ns, ns->creator_egid);
+	info->members = atomic_read(&ns->members);
+	info->handles = atomic_read(&ns->handles);
+	/* minus the reference the caller holds for this call */
+	info->refs = refcount_read(&ns->count) - 1;
+	info->pad = 0;
+	memset(info->objects, 0, sizeof(info->objects));
+	memset(info->bytes, 0, sizeof(info->bytes));
+	for (k = 0; k < SIPC_NR_IDS; k++)
+		info->objects[k] = READ_ONCE(ns->ids[k].in_use);
+	info->bytes[SHADOWIPC_KIND_SHM] =
+		(u64)READ_ONCE(ns->shm_tot) << PAGE_SHIFT;
+	info->limits = ns->limits;
+}
+
+/**
+ * sipc_fill_status() - module-wide counters for the STATUS ioctl
+ * @st: filled (all but @st->flags and @st->pad)
+ *
+ * Pending teardown runs first, so that the counts a test reads after
+ * waiting for a child are settled.
+ *
+ * Context: process context, may sleep.
+ */
+void sipc_fill_status(struct shadowipc_status *st)
+{
+	flush_workqueue(sipc_wq);
+	spin_lock(&sipc_ns_lock);
+	st->namespaces = sipc_ns_nr + 1;	/* and the initial one */
+	spin_unlock(&sipc_ns_lock);
+	st->bindings = sipc_task_bindings();
+	st->handles = sipc_handle_count();
+	st->segments = sipc_shm_count();
+	st->created = atomic64_read(&sipc_ns_last_id);
+}
+
+/**
+ * sipc_ns_module_init() - set up the initial namespace
+ *
+ * Its creator is global root in the initial user namespace, so joining
+ * it back takes CAP_SYS_ADMIN or euid 0.
+ *
+ * Context: module init.
+ * Return: 0.
+ */
+int sipc_ns_module_init(void)
+{
+	if (!sipc_max_namespaces)
+		sipc_max_namespaces =
+			init_user_ns.ucount_max[UCOUNT_IPC_NAMESPACES];
+	ns_init(&sipc_init_ns);
+	sipc_init_ns.creator_euid = GLOBAL_ROOT_UID;
+	sipc_init_ns.creator_egid = GLOBAL_ROOT_GID;
+	put_user_ns(sipc_init_ns.user_ns);
+	sipc_init_ns.user_ns = get_user_ns(&init_user_ns);
+	return 0;
+}
+
+/**
+ * sipc_ns_module_exit() - destroy the initial namespace
+ *
+ * Context: module exit, after every binding was dropped; every handle,
+ * device fd and mapping is gone (they pin the module).
+ */
+void sipc_ns_module_exit(void)
+{
+	flush_workqueue(sipc_wq);
+	WARN_ON(!list_empty(&sipc_ns_list));
+	ns_exit(&sipc_init_ns);
+	rcu_barrier();	/* kfree_rcu() of namespaces */
+}

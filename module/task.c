@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Task bindings: which shadow namespace each task (thread) is in, kept in
+ * an RCU hash table keyed by the task pointer. Only tasks outside the
+ * initial namespace, or that created a segment, have an entry. Children
+ * inherit their creator's entry through a probe on sched_process_fork;
+ * a probe on sched_process_exit unhashes the entry and defers the rest of
+ * the exit (creator list, namespace put) to sipc_wq.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mempool.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/tracepoint.h>
+
+#include "internal.h"
+
+static const struct rhashtable_params sipc_task_params = {
+	.key_len = sizeof(struct task_struct *),
+	.key_offset = offsetof(struct sipc_task, task),
+	.head_offset = offsetof(struct sipc_task, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable sipc_tasks;
+static struct kmem_cache *sipc_task_cache;
+/* Entries for forks, which cannot sleep; refilled as entries are freed. */
+static mempool_t *sipc_task_pool;
+#define SIPC_TASK_POOL_MIN	64
+
+static atomic_t sipc_task_entries = ATOMIC_INIT(0);
+static atomic64_t sipc_task_bound = ATOMIC64_INIT(0);
+
+static struct tracepoint *sipc_tp_fork, *sipc_tp_exit;
+
+static struct sipc_task *task_lookup(struct task_struct *task)
+{
+	/* Most systems have no shadow namespace in use: skip the hash. */
+	if (!atomic_read(&sipc_task_entries))
+		return NULL;
+	return rhashtable_lookup(&sipc_tasks, &task, sipc_task_params);
+}
+
+static void task_init(struct sipc_task *t, struct task_struct *task,
+		      struct sipc_ns *ns)
+{
+	t->task = task;
+	t->ns = ns;
+	spin_lock_init(&t->lock);
+	INIT_LIST_HEAD(&t->shm_clist);
+}
+
+static void task_free_rcu(struct rcu_head *rcu)
+{
+	mempool_free(container_of(rcu, struct sipc_task, rcu), sipc_task_pool);
+}
+
+/* Account a task joining (@ns non-NULL) or leaving a shadow namespace. */
+static void task_bind_count(struct sipc_ns *ns, int delta)
+{
+	if (!ns)
+		return;
+	atomic_add(delta, &ns->members);
+	atomic64_add(delta, &sipc_task_bound);
+}
+
+/**
+ * sipc_current_ns() - the calling task's namespace
+ *
+ * Context: process context. The result needs no reference: the task's own
+ * membership pins it, and only the task itself changes its membership.
+ * Return: the namespace, &sipc_init_ns for tasks never moved.
+ */
+struct sipc_ns *sipc_current_ns(void)
+{
+	struct sipc_task *t;
+	struct sipc_ns *ns;
+
+	rcu_read_lock();
+	t = task_lookup(current);
+	ns = t ? READ_ONCE(t->ns) : NULL;
+	rcu_read_unlock();
+	return ns ?: &sipc_init_ns;
+}
+
+/**
+ * sipc_task_ns_get() - another task's namespace, with a reference
+ * @task: the task
+ *
+ * Context: process context, any locks.
+ * Return: the namespace, referenced; put it with sipc_ns_put().
+ */
+struct sipc_ns *sipc_task_ns_get(struct task_struct *task)
+{
+	struct sipc_task *t;
+	struct sipc_ns *ns;
+
+	rcu_read_lock();
+	do {
+		t = task_lookup(task);
+		ns = t ? READ_ONCE(t->ns) : NULL;
+		if (!ns)
+			ns = &sipc_init_ns;
+		/* A zero count means @task just left @ns: look again. */
+	} while (!sipc_ns_tryget(ns));
+	rcu_read_unlock();
+	return ns;
+}
+
+/**
+ * sipc_current_task_get_or_create() - the calling task's record
+ *
+ * Context: process context, may sleep. The record stays valid until the
+ * calling task exits.
+ * Return: the record or ERR_PTR(-ENOMEM).
+ */
+struct sipc_task *sipc_current_task_get_or_create(void)
+{
+	struct sipc_task *t;
+	int err;
+
+	rcu_read_lock();
+	t = task_lookup(current);
+	rcu_read_unlock();
+	if (t)
+		return t;
+
+	t = kmem_cache_alloc(sipc_task_cache, GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	task_init(t, current, NULL);
+	atomic_inc(&sipc_task_entries);
+	/* Only the fork probe adds other entries, and only for new tasks. */
+	err = rhashtable_insert_fast(&sipc_tasks, &t->node, sipc_task_params);
+	if (err) {
+		atomic_dec(&sipc_task_entries);
+		kmem_cache_free(sipc_task_cache, t);
+		return ERR_PTR(err);
+	}
+	return t;
+}
+
+/**
+ * sipc_task_switch_ns() - move the calling task into @ns
+ * @ns: the namespace to join; the caller holds a reference
+ * @unshare: true for SHADOWIPC_IOC_UNSHARE, which (as unshare(2) with
+ *	CLONE_NEWIPC) also runs the segment-creator exit rules
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: 0, or -ENOMEM.
+ */
+int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
+{
+	struct sipc_task *t;
+	struct sipc_ns *old;
+
+	t = sipc_current_task_get_or_create();
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	if (unshare)
+		sipc_shm_exit_task(t);
+	if (ns == &sipc_init_ns)
+		ns = NULL;
+	old = t->ns;
+	if (old == ns)
+		return 0;
+	if (ns)
+		sipc_ns_get(ns);
+	task_bind_count(ns, 1);
+	WRITE_ONCE(t->ns, ns);
+	task_bind_count(old, -1);
+	if (old)
+		sipc_ns_put(old);
+	return 0;
+}
+
+static void task_exit_work(struct work_struct *work)
+{
+	struct sipc_task *t = container_of(work, struct sipc_task, exit_work);
+
+	sipc_shm_exit_task(t);
+	if (t->ns)
+		sipc_ns_put(t->ns);
+	call_rcu(&t->rcu, task_free_rcu);
+}
+
+/* Unhash @t and finish its exit on sipc_wq. */
+static void task_unhash(struct sipc_task *t)
+{
+	if (rhashtable_remove_fast(&sipc_tasks, &t->node, sipc_task_params))
+		return;
+	atomic_dec(&sipc_task_entries);
+	task_bind_count(t->ns, -1);
+	INIT_WORK(&t->exit_work, task_exit_work);
+	queue_work(sipc_wq, &t->exit_work);
+}
+
+/*
+ * sched_process_fork: runs in the parent, before the child first runs,
+ * with preemption disabled. A child of a task in a shadow namespace gets
+ * an entry in the same namespace (threads too, as nsproxy is shared).
+ * fork(2) cannot be failed from here: if no entry can be had, even from
+ * the reserve pool, the child is killed rather than let out of its
+ * namespace.
+ */
+static void sipc_probe_fork(void *data, struct task_struct *parent,
+			    struct task_struct *child)
+{
+	struct sipc_task *pt, *ct;
+	struct sipc_ns *ns;
+
+	rcu_read_lock();
+	pt = task_lookup(parent);	/* the forking task: current */
+	ns = pt ? pt->ns : NULL;
+	rcu_read_unlock();
+	if (!ns)
+		return;
+
+	ct = mempool_alloc(sipc_task_pool, GFP_ATOMIC | __GFP_NOWARN);
+	if (!ct)
+		goto kill_child;
+	task_init(ct, child, ns);
+	sipc_ns_get(ns);
+	atomic_inc(&sipc_task_entries);
+	if (rhashtable_insert_fast(&sipc_tasks, &ct->node, sipc_task_params)) {
+		atomic_dec(&sipc_task_entries);
+		sipc_ns_put(ns);
+		mempool_free(ct, sipc_task_pool);
+		goto kill_child;
+	}
+	task_bind_count(ns, 1);
+	return;
+
+kill_child:
+	pr_warn_ratelimited("no memory to keep pid %d in its namespace: killed\n",
+			    task_pid_nr(child));
+	send_sig(SIGKILL, child, 1);
+}
+
+/* sched_process_exit: runs in the exiting task, after exit_mm(). */
+static void sipc_probe_exit(void *data, struct task_struct *task)
+{
+	struct sipc_task *t;
+
+	rcu_read_lock();
+	t = task_lookup(task);
+	if (t)
+		task_unhash(t);
+	rcu_read_unlock();
+}
+
+/**
+ * sipc_task_bindings() - tasks outside the initial namespace
+ *
+ * Return: the count.
+ */
+u64 sipc_task_bindings(void)
+{
+	return atomic64_read(&sipc_task_bound);
+}
+
+static void sipc_find_tracepoints(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_fork"))
+		sipc_tp_fork = tp;
+	else if (!strcmp(tp->name, "sched_process_exit"))
+		sipc_tp_exit = tp;
+}
+
+/**
+ * sipc_task_module_init() - set up the task table and attach the probes
+ *
+ * Context: module init.
+ * Return: 0 or -errno.
+ */
+int sipc_task_module_init(void)
+{
+	int err;
+
+	for_each_kernel_tracepoint(sipc_find_tracepoints, NULL);
+	if (!sipc_tp_fork || !sipc_tp_exit) {
+		pr_err("sched_process_fork/exit tracepoints not found\n");
+		return -ENOENT;
+	}
+	sipc_task_cache = KMEM_CACHE(sipc_task, 0);
+	if (!sipc_task_cache)
+		return -ENOMEM;
+	err = -ENOMEM;
+	sipc_task_pool = mempool_create_slab_pool(SIPC_TASK_POOL_MIN,
+						  sipc_task_cache);
+	if (!sipc_task_pool)
+		goto err_destroy_cache;
+	err = rhashtable_init(&sipc_tasks, &sipc_task_params);
+	if (err)
+		goto err_destroy_pool;
+	err = tracepoint_probe_register(sipc_tp_exit, sipc_probe_exit, NULL);
+	if (err)
+		goto err_destroy_table;
+	err = tracepoint_probe_register(sipc_tp_fork, sipc_probe_fork, NULL);
+	if (err)
+		goto err_unregister_exit;
+	return 0;
+
+err_unregister_exit:
+	tracepoint_probe_unregister(sipc_tp_exit, sipc_probe_exit, NULL);
+	tracepoint_synchronize_unregister();
+err_destroy_table:
+	rhashtable_destroy(&sipc_tasks);
+err_destroy_pool:
+	mempool_destroy(sipc_task_pool);
+err_destroy_cache:
+	kmem_cache_destroy(sipc_task_cache);
+	return err;
+}
+
+static void task_unhash_one(void *ptr, void *arg)
+{
+	struct sipc_task *t = ptr;
+
+	atomic_dec(&sipc_task_entries);
+	task_bind_count(t->ns, -1);
+	INIT_WORK(&t->exit_work, task_exit_work);
+	queue_work(sipc_wq, &t->exit_work);
+}
+
+/**
+ * sipc_task_module_exit() - detach the probes and drop every binding
+ *
+ * Tasks still in a shadow namespace return to the initial one.
+ *
+ * Context: module exit; no ioctl can run any more.
+ */
+void sipc_task_module_exit(void)
+{
+	tracepoint_probe_unregister(sipc_tp_fork, sipc_probe_fork, NULL);
+	tracepoint_probe_unregister(sipc_tp_exit, sipc_probe_exit, NULL);
+	tracepoint_synchronize_unregister();
+	rhashtable_free_and_destroy(&sipc_tasks, task_unhash_one, NULL);
+	flush_workqueue(sipc_wq);
+	rcu_barrier();
+	mempool_destroy(sipc_task_pool);
+	kmem_cache_destroy(sipc_task_cache);
+}

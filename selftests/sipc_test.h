@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the shadowipc selftests. Tests include only this,
+ * the kselftest harness, the uapi header and libshadowipc.
+ */
+#ifndef _SIPC_TEST_H
+#define _SIPC_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "shadowipc.h"
+
+/* The uid/gid tests use for "an unprivileged user" (nobody/nogroup). */
+#define SIPC_TEST_UID	65534
+#define SIPC_TEST_GID	65534
+#define SIPC_TEST_UID2	65533
+
+/* True when /dev/shadowipc can be opened; otherwise errno says why. */
+static inline bool sipc_dev_present(void)
+{
+	return shadowipc_fd() >= 0;
+}
+
+/*
+ * Drop to @uid/@gid with no supplementary groups and no capabilities.
+ * Returns 0 or -1 (errno set).
+ */
+static inline int sipc_drop_privs(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL))
+		return -1;
+	if (setresgid(gid, gid, gid))
+		return -1;
+	return setresuid(uid, uid, uid);
+}
+
+/*
+ * Wait for @pid and return its exit status, or 128 + signal, or -1.
+ */
+static inline int sipc_wait(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return -1;
+}
+
+/* Module-wide counters after pending teardown work has run. */
+static inline struct shadowipc_status sipc_status(void)
+{
+	struct shadowipc_status st;
+
+	if (shadowipc_status(&st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+#endif /* _SIPC_TEST_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libshadowipc: the shadowipc ioctls as syscall-shaped calls. Each
+ * function returns what the system call it mirrors returns, -1 with errno
+ * set on failure. The device is opened on first use and kept open
+ * (O_CLOEXEC); shadowipc_close() drops it.
+ */
+#ifndef _SHADOWIPC_LIB_H
+#define _SHADOWIPC_LIB_H
+
+#include <stdint.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/types.h>
+#include <linux/shadowipc.h>
+
+/* The device fd (opened on first call), or -1 with errno set. */
+int shadowipc_fd(void);
+void shadowipc_close(void);
+
+int shadowipc_version(void);
+int shadowipc_status(struct shadowipc_status *st);
+
+/* Namespaces. */
+int shadowipc_unshare(uint64_t *ns_id);
+int shadowipc_ns_fd(pid_t pid, uint64_t *ns_id);
+int shadowipc_setns(int fd);
+/* @fd: a handle, or -1 for the caller's namespace. */
+int shadowipc_ns_info(int fd, struct shadowipc_ns_info *info);
+uint64_t shadowipc_ns_id(void);
+
+/* System V shared memory. */
+int shadowipc_shmget(key_t key, size_t size, int shmflg);
+void *shadowipc_shmat(int shmid, const void *shmaddr, int shmflg);
+int shadowipc_shmdt(const void *shmaddr);
+int shadowipc_shmctl(int shmid, int cmd, struct shmid_ds *buf);
+
+#endif /* _SHADOWIPC_LIB_H */
