@@ -803,9 +803,31 @@ static int check_ns_id_main(int argc, char **argv)
 	return shadowipc_ns_id() == strtoull(argv[2], NULL, 10) ? 0 : 1;
 }
 
+/*
+ * For module_test.sh: hold a namespace handle (no device fd) until stdin
+ * reaches end of file.
+ */
+static int hold_handle_main(void)
+{
+	int hfd = shadowipc_ns_fd(0, NULL);
+	char c;
+
+	shadowipc_close();
+	if (hfd < 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	close(hfd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--check-ns-id"))
 		return check_ns_id_main(argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "--hold-handle"))
+		return hold_handle_main();
 	return test_harness_run(argc, argv);
 }
