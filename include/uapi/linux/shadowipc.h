@@ -14,7 +14,7 @@
  *  EFAULT  the argument (or a buffer it points to) is not accessible
  *  EINVAL  an unknown flag bit, or a non-zero pad/reserved field
  *
- * The System V commands (SHM*) return exactly what the matching system
+ * The System V commands (SHM*, MSG*, SEM*) return exactly what the matching system
  * call returns on x86_64 Linux 6.1 (the same checks in the same order,
  * the same errno, the same userspace structs behind "buf"), acting on the
  * caller's shadow namespace.
@@ -242,6 +242,135 @@ struct shadowipc_shmctl {
 	__u32 pad;
 };
 
+/**
+ * struct shadowipc_msgget - msgget(2)
+ * @key: IPC key, 0 for IPC_PRIVATE
+ * @msgflg: msgget(2)'s flags
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns the queue id.
+ */
+struct shadowipc_msgget {
+	__s32 key;
+	__s32 msgflg;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_msgsnd - msgsnd(2)
+ * @msgp: user pointer to { long mtype; char mtext[]; }
+ * @msgsz: size of mtext
+ * @msqid: queue id
+ * @msgflg: msgsnd(2)'s flags
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns 0.
+ */
+struct shadowipc_msgsnd {
+	__u64 msgp;
+	__u64 msgsz;
+	__s32 msqid;
+	__s32 msgflg;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_msgrcv - msgrcv(2)
+ * @msgp: user pointer to { long mtype; char mtext[]; }
+ * @msgsz: room in mtext
+ * @msgtyp: msgrcv(2)'s msgtyp
+ * @msqid: queue id
+ * @msgflg: msgrcv(2)'s flags
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns the bytes copied into mtext.
+ */
+struct shadowipc_msgrcv {
+	__u64 msgp;
+	__u64 msgsz;
+	__s64 msgtyp;
+	__s32 msqid;
+	__s32 msgflg;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_msgctl - msgctl(2)
+ * @buf: user pointer to struct msqid_ds, msginfo (x86_64 layouts)
+ * @msqid: queue id (or index for MSG_STAT/MSG_STAT_ANY)
+ * @cmd: msgctl(2) command
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns what msgctl(2) returns.
+ */
+struct shadowipc_msgctl {
+	__u64 buf;
+	__s32 msqid;
+	__s32 cmd;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_semget - semget(2)
+ * @key: IPC key, 0 for IPC_PRIVATE
+ * @nsems: number of semaphores
+ * @semflg: semget(2)'s flags
+ * @flags: must be zero
+ *
+ * Returns the semaphore set id.
+ */
+struct shadowipc_semget {
+	__s32 key;
+	__s32 nsems;
+	__s32 semflg;
+	__u32 flags;
+};
+
+/**
+ * struct shadowipc_semop - semtimedop(2) (semop(2) with @timeout 0)
+ * @sops: user pointer to struct sembuf[@nsops]
+ * @nsops: number of operations
+ * @timeout: user pointer to struct timespec (relative), or 0 for none
+ * @semid: semaphore set id
+ * @flags: must be zero
+ *
+ * Returns 0.
+ */
+struct shadowipc_semop {
+	__u64 sops;
+	__u64 nsops;
+	__u64 timeout;
+	__s32 semid;
+	__u32 flags;
+};
+
+/**
+ * struct shadowipc_semctl - semctl(2)
+ * @arg: the union semun argument: an int value for SETVAL, else a user
+ *	pointer (struct semid_ds, seminfo, unsigned short array)
+ * @semid: semaphore set id (or index for SEM_STAT/SEM_STAT_ANY)
+ * @semnum: semaphore number
+ * @cmd: semctl(2) command
+ * @flags: must be zero
+ *
+ * Returns what semctl(2) returns.
+ */
+struct shadowipc_semctl {
+	__u64 arg;
+	__s32 semid;
+	__s32 semnum;
+	__s32 cmd;
+	__u32 flags;
+};
+
 /* 0x00-0x0f: module */
 #define SHADOWIPC_IOC_VERSION	_IOR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
 #define SHADOWIPC_IOC_STATUS	_IOR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
@@ -255,6 +384,15 @@ struct shadowipc_shmctl {
 #define SHADOWIPC_IOC_SHMAT	_IOWR(SHADOWIPC_IOC_MAGIC, 0x21, struct shadowipc_shmat)
 #define SHADOWIPC_IOC_SHMDT	_IOW(SHADOWIPC_IOC_MAGIC, 0x22, struct shadowipc_shmdt)
 #define SHADOWIPC_IOC_SHMCTL	_IOW(SHADOWIPC_IOC_MAGIC, 0x23, struct shadowipc_shmctl)
-/* 0x30-0x3f: msg, 0x40-0x4f: sem, 0x50-0x5f: POSIX mqueue (reserved) */
+/* 0x30-0x3f: System V message queues */
+#define SHADOWIPC_IOC_MSGGET	_IOW(SHADOWIPC_IOC_MAGIC, 0x30, struct shadowipc_msgget)
+#define SHADOWIPC_IOC_MSGSND	_IOW(SHADOWIPC_IOC_MAGIC, 0x31, struct shadowipc_msgsnd)
+#define SHADOWIPC_IOC_MSGRCV	_IOW(SHADOWIPC_IOC_MAGIC, 0x32, struct shadowipc_msgrcv)
+#define SHADOWIPC_IOC_MSGCTL	_IOW(SHADOWIPC_IOC_MAGIC, 0x33, struct shadowipc_msgctl)
+/* 0x40-0x4f: System V semaphores */
+#define SHADOWIPC_IOC_SEMGET	_IOW(SHADOWIPC_IOC_MAGIC, 0x40, struct shadowipc_semget)
+#define SHADOWIPC_IOC_SEMOP	_IOW(SHADOWIPC_IOC_MAGIC, 0x41, struct shadowipc_semop)
+#define SHADOWIPC_IOC_SEMCTL	_IOW(SHADOWIPC_IOC_MAGIC, 0x42, struct shadowipc_semctl)
+/* 0x50-0x5f: POSIX message queues (reserved) */
 
 #endif /* _UAPI_LINUX_SHADOWIPC_H */
