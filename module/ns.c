@@ -130,11 +130,10 @@ static void ns_owner_uncharge(struct sipc_ns_owner *o)
 {
 	spin_lock(&sipc_ns_lock);
 	sipc_ns_nr--;
-	if (--o->count) {
+	if (--o->count)
 		o = NULL;
-	} else {
+	else
 		hash_del(&o->node);
-	}
 	spin_unlock(&sipc_ns_lock);
 	kfree(o);
 }
@@ -293,12 +292,15 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
  * @st: filled (all but @st->flags and @st->pad)
  *
  * Pending teardown runs first, so that the counts a test reads after
- * waiting for a child are settled.
+ * waiting for a child are settled. A task's exit work may queue its
+ * namespace's teardown, which a flush started before it does not wait
+ * for: hence two flushes (teardown queues nothing further on sipc_wq).
  *
  * Context: process context, may sleep.
  */
 void sipc_fill_status(struct shadowipc_status *st)
 {
+	flush_workqueue(sipc_wq);
 	flush_workqueue(sipc_wq);
 	spin_lock(&sipc_ns_lock);
 	st->namespaces = sipc_ns_nr + 1;	/* and the initial one */
