@@ -138,6 +138,17 @@ static void ns_owner_uncharge(struct sipc_ns_owner *o)
 	kfree(o);
 }
 
+/*
+ * Run every teardown queued so far. A task's exit work may queue its
+ * namespace's teardown, which a flush started before it does not wait
+ * for: hence two flushes (a teardown queues nothing further on sipc_wq).
+ */
+static void ns_flush_teardown(void)
+{
+	flush_workqueue(sipc_wq);
+	flush_workqueue(sipc_wq);
+}
+
 static struct sipc_ns_owner *ns_owner_charge_or_flush(void)
 {
 	struct sipc_ns_owner *spare, *o;
@@ -151,7 +162,7 @@ static struct sipc_ns_owner *ns_owner_charge_or_flush(void)
 		 * Dead namespaces stay charged until their teardown runs:
 		 * wait for it once before failing, as Linux 6.12 does.
 		 */
-		flush_workqueue(sipc_wq);
+		ns_flush_teardown();
 		o = ns_owner_charge(&spare);
 	}
 	kfree(spare);
@@ -292,16 +303,13 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
  * @st: filled (all but @st->flags and @st->pad)
  *
  * Pending teardown runs first, so that the counts a test reads after
- * waiting for a child are settled. A task's exit work may queue its
- * namespace's teardown, which a flush started before it does not wait
- * for: hence two flushes (teardown queues nothing further on sipc_wq).
+ * waiting for a child are settled.
  *
  * Context: process context, may sleep.
  */
 void sipc_fill_status(struct shadowipc_status *st)
 {
-	flush_workqueue(sipc_wq);
-	flush_workqueue(sipc_wq);
+	ns_flush_teardown();
 	spin_lock(&sipc_ns_lock);
 	st->namespaces = sipc_ns_nr + 1;	/* and the initial one */
 	spin_unlock(&sipc_ns_lock);
@@ -341,7 +349,7 @@ int sipc_ns_module_init(void)
  */
 void sipc_ns_module_exit(void)
 {
-	flush_workqueue(sipc_wq);
+	ns_flush_teardown();
 	WARN_ON(!list_empty(&sipc_ns_list));
 	ns_exit(&sipc_init_ns);
 	rcu_barrier();	/* kfree_rcu() of namespaces */
