@@ -128,7 +128,7 @@ long sipc_ioctl_ns_info(void __user *uarg, struct sipc_ns *handle_ns)
 
 	if (copy_from_user(&info, uarg, sizeof(info)))
 		return -EFAULT;
-	if (info.flags)
+	if (info.flags || info.pad)
 		return -EINVAL;
 	fd = info.fd;
 	if (handle_ns) {

@@ -155,7 +155,7 @@ struct shadowipc_limits {
  * @members: out: tasks (threads) in the namespace
  * @handles: out: open handles on it
  * @refs: out: every reference, members, handles and attaches included
- * @pad: zero
+ * @pad: must be zero
  * @objects: out: objects per kind (SHADOWIPC_KIND_*)
  * @bytes: out: bytes per kind (shm: pages in use times the page size)
  * @limits: out: the namespace's limits
