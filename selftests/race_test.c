@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Races, on both vCPUs, bounded in time (SHADOWIPC_RACE_SECONDS, default
+ * 5 per test): IPC_RMID against shmat, fork and exit; shmdt against
+ * munmap and mremap; unshare and setns against fork, exit and the
+ * last-member teardown; handle close against setns; and module removal
+ * attempts throughout, which must always be refused. Data written through
+ * one mapping is checked through another. Afterwards every namespace,
+ * segment, handle and binding the test made must be gone.
+ */
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "sipc_test.h"
+
+#define WORKERS 4
+
+static int race_seconds(void)
+{
+	const char *s = getenv("SHADOWIPC_RACE_SECONDS");
+
+	return s ? atoi(s) : 5;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Try to remove the module: it is in use, so this must fail. */
+static int try_rmmod(void)
+{
+	errno = 0;
+	if (!syscall(SYS_delete_module, "shadowipc", O_NONBLOCK))
+		return -1;	/* removed under our feet: a bug */
+	return errno == EAGAIN || errno == EBUSY ? 0 : -1;
+}
+
+FIXTURE(race) {
+	struct shadowipc_status before;
+	double end;
+};
+
+FIXTURE_SETUP(race)
+{
+	if (!sipc_dev_present())
+		SKIP(return, "module not loaded");
+	self->before = sipc_status();
+	self->end = now() + race_seconds();
+}
+
+FIXTURE_TEARDOWN(race)
+{
+}
+
+static void expect_settled(struct __test_metadata *_metadata,
+			   const struct shadowipc_status *before)
+{
+	struct shadowipc_status after = sipc_status();
+
+	EXPECT_EQ(before->namespaces, after.namespaces);
+	EXPECT_EQ(before->bindings, after.bindings);
+	EXPECT_EQ(before->handles, after.handles);
+	EXPECT_EQ(before->segments, after.segments);
+}
+
+/* Run @fn(@i, @end) in WORKERS processes; return how many failed. */
+static int run_workers(int (*fn)(int, double), double end)
+{
+	pid_t pids[WORKERS];
+	int i, bad = 0;
+
+	for (i = 0; i < WORKERS; i++) {
+		pids[i] = fork();
+		if (!pids[i])
+			_exit(fn(i, end));
+	}
+	for (i = 0; i < WORKERS; i++)
+		bad += sipc_wait(pids[i]) != 0;
+	return bad;
+}
+
+/*
+ * Everyone in one shadow namespace on four keys: get, attach twice, write
+ * through one mapping and check through the other, fork a child that
+ * checks too and exits, detach, and now and then IPC_RMID.
+ */
+static int rmid_attach_fork_exit(int me, double end)
+{
+	unsigned long ops = 0;
+	int key;
+
+	srand(getpid());
+	while (now() < end) {
+		key = 0x7100 + rand() % 4;
+		int id = shadowipc_shmget(key, 8192, IPC_CREAT | 0600);
+		volatile unsigned int *a, *b;
+		pid_t kid;
+
+		if (id < 0)
+			continue;	/* removed between get and use */
+		if (rand() % 3 == 0)
+			shadowipc_shmctl(id, IPC_RMID, NULL);
+		a = shadowipc_shmat(id, NULL, 0);
+		if (a == (void *)-1) {
+			if (errno != EINVAL && errno != EIDRM)
+				return 1;
+			continue;
+		}
+		b = shadowipc_shmat(id, NULL, 0);
+		if (b == (void *)-1) {
+			if (errno != EINVAL && errno != EIDRM)
+				return 2;
+			shadowipc_shmdt((void *)a);
+			continue;
+		}
+		/* a private slot per worker, in a shared segment */
+		unsigned int v = getpid() ^ ops;
+
+		a[me] = v;
+		if (b[me] != v)
+			return 3;
+		kid = fork();
+		if (!kid)
+			_exit(b[me] == v ? 0 : 1);	/* inherited attach */
+		if (kid > 0 && sipc_wait(kid) != 0)
+			return 4;
+		if (shadowipc_shmdt((void *)a) || shadowipc_shmdt((void *)b))
+			return 5;
+		if (rand() % 8 == 0 && try_rmmod())
+			return 6;
+		ops++;
+	}
+	return 0;
+}
+
+static int remove_keys(void)
+{
+	int key, id;
+
+	for (key = 0x7100; key < 0x7104; key++) {
+		id = shadowipc_shmget(key, 0, 0);
+		if (id >= 0)
+			shadowipc_shmctl(id, IPC_RMID, NULL);
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(race, rmid_vs_attach_vs_fork_vs_exit, 120)
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		if (shadowipc_unshare(NULL))
+			_exit(1);
+		if (run_workers(rmid_attach_fork_exit, self->end))
+			_exit(2);
+		_exit(remove_keys());
+	}
+	EXPECT_EQ(0, sipc_wait(pid));
+	expect_settled(_metadata, &self->before);
+}
+
+struct mapping_race {
+	int id;
+	char *volatile addr;
+	double end;
+	int failed;
+};
+
+static void *detacher(void *p)
+{
+	struct mapping_race *r = p;
+
+	while (now() < r->end) {
+		char *a = r->addr;
+
+		if (!a)
+			continue;
+		switch (rand() % 3) {
+		case 0:
+			shadowipc_shmdt(a);
+			break;
+		case 1:
+			munmap(a + 4096, 4096);
+			break;
+		default: {
+			void *n = mremap(a, 4096, 4096, MREMAP_MAYMOVE);
+
+			if (n != MAP_FAILED)
+				munmap(n, 4096);
+		}
+		}
+	}
+	return NULL;
+}
+
+static int detach_munmap_mremap(int me, double end)
+{
+	struct mapping_race r = { .end = end };
+	pthread_t t[2];
+	int i;
+
+	srand(getpid());
+	r.id = shadowipc_shmget(IPC_PRIVATE, 4 * 4096, 0600);
+	if (r.id < 0)
+		return 1;
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, detacher, &r);
+	while (now() < end) {
+		char *a = shadowipc_shmat(r.id, NULL, 0);
+
+		if (a == (void *)-1)
+			return 2;
+		r.addr = a;
+		usleep(rand() % 200);
+		r.addr = NULL;
+		shadowipc_shmdt(a);
+		munmap(a, 4 * 4096);	/* whatever pieces are left */
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	struct shmid_ds ds;
+
+	if (shadowipc_shmctl(r.id, IPC_STAT, &ds))
+		return 3;
+	if (ds.shm_nattch != 0)
+		return 4;	/* every piece was unmapped: nothing attached */
+	return shadowipc_shmctl(r.id, IPC_RMID, NULL) ? 5 : 0;
+}
+
+TEST_F_TIMEOUT(race, shmdt_vs_munmap_vs_mremap, 120)
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		if (shadowipc_unshare(NULL))
+			_exit(1);
+		_exit(run_workers(detach_munmap_mremap, self->end) ? 2 : 0);
+	}
+	EXPECT_EQ(0, sipc_wait(pid));
+	expect_settled(_metadata, &self->before);
+}
+
+struct ns_race {
+	int fds[8];
+	double end;
+};
+
+static void *handle_churn(void *p)
+{
+	struct ns_race *r = p;
+
+	while (now() < r->end) {
+		int i = rand() % 8, fd = shadowipc_ns_fd(0, NULL);
+
+		if (fd < 0)
+			continue;
+		/* replace a slot under a concurrent setns on it */
+		dup2(fd, r->fds[i]);
+		close(fd);
+	}
+	return NULL;
+}
+
+/* unshare/setns racing fork, exit, handle close and teardown */
+static int ns_churn(int me, double end)
+{
+	struct ns_race r = { .end = end };
+	pthread_t t;
+	int i;
+
+	srand(getpid());
+	for (i = 0; i < 8; i++)
+		r.fds[i] = shadowipc_ns_fd(0, NULL);
+	pthread_create(&t, NULL, handle_churn, &r);
+	while (now() < end) {
+		pid_t kid;
+
+		switch (rand() % 4) {
+		case 0:
+			if (shadowipc_unshare(NULL))
+				return 1;
+			shadowipc_shmget(IPC_PRIVATE, 4096, 0600);
+			break;
+		case 1:
+			shadowipc_setns(r.fds[rand() % 8]);
+			break;
+		case 2:
+			kid = fork();
+			if (!kid)
+				_exit(shadowipc_unshare(NULL) ? 1 : 0);
+			if (kid < 0 || sipc_wait(kid))
+				return 2;
+			break;
+		default:
+			if (try_rmmod())
+				return 3;
+		}
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
+TEST_F_TIMEOUT(race, unshare_setns_vs_fork_exit_teardown, 120)
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(run_workers(ns_churn, self->end) ? 1 : 0);
+	EXPECT_EQ(0, sipc_wait(pid));
+	expect_settled(_metadata, &self->before);
+}
+
+TEST_HARNESS_MAIN
