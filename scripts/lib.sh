@@ -18,7 +18,8 @@ target_kernels() {
 		if [ -n "${KERNELS:-}" ]; then
 			ok=
 			for want in $KERNELS; do
-				case "$kver" in "$want"*) ok=1 ;; esac
+				# "6.1" matches 6.1.0-56-amd64, not 6.12.x
+				case "$kver" in "$want" | "$want"[.+-]*) ok=1 ;; esac
 			done
 			[ -n "$ok" ] || continue
 		fi

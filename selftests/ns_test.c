@@ -558,20 +558,20 @@ static int handle_keeps_namespace(void *arg)
 		if (shadowipc_shmget(IPC_PRIVATE, 8192, 0600) < 0)
 			_exit(2);
 		hfd = shadowipc_ns_fd(0, NULL);
-		/* hand the handle to the parent through /proc */
+		/* tell the parent which fd to take */
 		if (hfd < 0 || write(p[1], &hfd, sizeof(hfd)) != sizeof(hfd))
 			_exit(3);
 		pause();
 		_exit(0);
 	}
-	int hfd_child, hfd;
-	char path[64];
+	int hfd_child, hfd, pidfd;
 
 	close(p[1]);
 	if (read(p[0], &hfd_child, sizeof(hfd_child)) != sizeof(hfd_child))
 		return 2;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, hfd_child);
-	hfd = open(path, O_RDONLY | O_CLOEXEC);
+	/* take the child's handle fd itself */
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	hfd = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, hfd_child, 0);
 	kill(pid, SIGKILL);
 	sipc_wait(pid);
 	if (hfd < 0)
