@@ -194,6 +194,7 @@ static void run_case(struct __test_metadata *_metadata, int nth,
 	EXPECT_LE(n, MAX_POINTS);
 	ksft_print_msg("%s: %d allocation points, %d failures injected and survived\n",
 		       fc->name, n - 1, failed);
+	fflush(stdout);
 }
 
 static int call_unshare(void *p)

@@ -178,6 +178,7 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_leave_no_trace, 600)
 		SKIP(return, "module not loaded");
 	ksft_print_msg("fuzz seed %llu (replay: SHADOWIPC_FUZZ_SEED=%llu), %lu calls\n",
 		       (unsigned long long)seed, (unsigned long long)seed, iters);
+	fflush(stdout);
 	before = sipc_status();
 	while (done < iters) {
 		pid_t pid = fork();
@@ -196,6 +197,7 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_leave_no_trace, 600)
 		round++;
 		ksft_print_msg("fuzz: %lu/%lu calls, %lu workers died of their own calls\n",
 			       done, iters, crashes);
+	fflush(stdout);
 	}
 	after = sipc_status();
 	EXPECT_EQ(before.namespaces, after.namespaces);

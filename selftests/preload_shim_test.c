@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The LD_PRELOAD shim (libshadowipc-preload.so) from the inside: libc's
+ * System V calls and syscall() reach the shadow namespace; unshare() and
+ * setns() for CLONE_NEWIPC; /proc redirects; and the shim's robustness
+ * (threads racing on the first call, fork, a program that closes every
+ * fd, no device fd for programs that make no IPC call).
+ *
+ * The program re-executes itself with the shim in LD_PRELOAD
+ * ($SHADOWIPC_PRELOAD, default /usr/lib/libshadowipc-preload.so) before
+ * the harness starts. The kernel's own IPC is reached with raw syscall
+ * instructions, which no shim can interpose.
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "sipc_test.h"
+
+#define SHIM_DEFAULT	"/usr/lib/libshadowipc-preload.so"
+#define REEXEC_MARK	"SIPC_PRELOAD_TEST_REEXEC"
+
+static const char *shim_path(void)
+{
+	const char *p = getenv("SHADOWIPC_PRELOAD");
+
+	return p && *p ? p : SHIM_DEFAULT;
+}
+
+/* A system call the shim cannot see. */
+static long raw_syscall(long n, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile ("syscall"
+		      : "=a"(ret)
+		      : "a"(n), "D"(a), "S"(b), "d"(c)
+		      : "rcx", "r11", "memory");
+	if (ret < 0 && ret > -4096) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
+}
+
+/* How many fds of this process are /dev/shadowipc. */
+static int count_dev_fds(void)
+{
+	char path[300], link[64];
+	struct dirent *d;
+	int n = 0;
+	DIR *dir = opendir("/proc/self/fd");
+
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len < 0)
+			continue;
+		link[len] = '\0';
+		n += !strcmp(link, SHADOWIPC_DEVICE);
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Close every fd from 3 up, the way some daemons start. */
+static void close_all_fds(void)
+{
+	int fd;
+
+	for (fd = 3; fd < 65536; fd++)
+		close(fd);
+}
+
+FIXTURE(shim) {
+	int unused;
+};
+
+FIXTURE_SETUP(shim)
+{
+	const char *pre = getenv("LD_PRELOAD");
+
+	if (!pre || !strstr(pre, "libshadowipc-preload"))
+		SKIP(return, "the shim is not preloaded (%s missing?)", shim_path());
+	if (access(SHADOWIPC_DEVICE, F_OK))
+		SKIP(return, "%s: %s (module not loaded)", SHADOWIPC_DEVICE,
+		     strerror(errno));
+	/* each test in a namespace of its own */
+	ASSERT_EQ(0, unshare(CLONE_NEWIPC));
+}
+
+FIXTURE_TEARDOWN(shim)
+{
+}
+
+TEST_F(shim, no_device_fd_without_ipc_calls)
+{
+	FILE *f;
+	int fd;
+
+	/* The setup's unshare() opened it: start again from a clean child. */
+	close_all_fds();
+	EXPECT_EQ(0, count_dev_fds());
+	fd = open("/proc/self/status", O_RDONLY);
+	ASSERT_LE(0, fd);
+	close(fd);
+	f = fopen("/proc/self/stat", "r");
+	ASSERT_NE(NULL, f);
+	fclose(f);
+	EXPECT_EQ(getpid(), syscall(SYS_getpid));
+	EXPECT_EQ(0, count_dev_fds());
+	EXPECT_LE(0, shmget(IPC_PRIVATE, 4096, 0600));
+	EXPECT_EQ(1, count_dev_fds());
+}
+
+TEST_F(shim, libc_shm_calls_go_to_the_shadow_namespace)
+{
+	struct shmid_ds ds;
+	key_t key = 0x5e1f0001;
+	char *p;
+	int id;
+
+	id = shmget(key, 8192, IPC_CREAT | IPC_EXCL | 0600);
+	ASSERT_LE(0, id);
+	/* the module knows it, the kernel does not */
+	EXPECT_EQ(id, shadowipc_shmget(key, 0, 0));
+	EXPECT_EQ(-1, raw_syscall(SYS_shmget, key, 0, 0));
+	EXPECT_EQ(ENOENT, errno);
+
+	p = shmat(id, NULL, 0);
+	ASSERT_NE((void *)-1, p);
+	strcpy(p, "shadow");
+	ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	EXPECT_EQ(8192, ds.shm_segsz);
+	EXPECT_EQ(1, ds.shm_nattch);
+	EXPECT_EQ(0, shmdt(p));
+	EXPECT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	EXPECT_EQ(-1, shmget(key, 0, 0));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST_F(shim, syscall_is_interposed_for_ipc_numbers_only)
+{
+	key_t key = 0x5e1f0002;
+	long id, addr;
+
+	id = syscall(SYS_shmget, key, 4096, IPC_CREAT | 0600);
+	ASSERT_LE(0, id);
+	EXPECT_EQ(id, shadowipc_shmget(key, 0, 0));
+	EXPECT_EQ(-1, raw_syscall(SYS_shmget, key, 0, 0));
+	addr = syscall(SYS_shmat, id, 0, 0);
+	ASSERT_NE(-1, addr);
+	*(volatile int *)addr = 42;
+	EXPECT_EQ(0, syscall(SYS_shmdt, addr));
+	EXPECT_EQ(0, syscall(SYS_shmctl, id, IPC_RMID, 0));
+	/* everything else goes to the real syscall() */
+	EXPECT_EQ(getpid(), syscall(SYS_getpid));
+	EXPECT_EQ(-1, syscall(SYS_close, -1));
+	EXPECT_EQ(EBADF, errno);
+}
+
+TEST_F(shim, msg_and_sem_calls)
+{
+	struct { long type; char text[16]; } m = { 7, "hello" }, r;
+	struct sembuf op = { 0, -1, IPC_NOWAIT };
+	struct timespec ts = { 0, 1000000 };
+	int q, s;
+
+	q = msgget(IPC_PRIVATE, 0600);
+	if (q < 0 && errno == ENOSYS)
+		SKIP(return, "the module has no message queues");
+	ASSERT_LE(0, q);
+	ASSERT_EQ(0, msgsnd(q, &m, sizeof(m.text), 0));
+	memset(&r, 0, sizeof(r));
+	ASSERT_EQ(sizeof(m.text), msgrcv(q, &r, sizeof(r.text), 7, 0));
+	EXPECT_STREQ("hello", r.text);
+	EXPECT_EQ(0, msgctl(q, IPC_RMID, NULL));
+
+	s = semget(IPC_PRIVATE, 2, 0600);
+	if (s < 0 && errno == ENOSYS)
+		SKIP(return, "the module has no semaphores");
+	ASSERT_LE(0, s);
+	/* the variadic fourth argument */
+	ASSERT_EQ(0, semctl(s, 1, SETVAL, 5));
+	EXPECT_EQ(5, semctl(s, 1, GETVAL));
+	EXPECT_EQ(-1, semop(s, &op, 1));
+	EXPECT_EQ(EAGAIN, errno);
+	op.sem_flg = 0;
+	EXPECT_EQ(-1, semtimedop(s, &op, 1, &ts));
+	EXPECT_EQ(EAGAIN, errno);
+	op.sem_num = 1;
+	EXPECT_EQ(0, semop(s, &op, 1));
+	EXPECT_EQ(4, semctl(s, 1, GETVAL));
+	EXPECT_EQ(0, semctl(s, 0, IPC_RMID));
+}
+
+TEST_F(shim, unshare_makes_a_new_shadow_namespace)
+{
+	uint64_t before = shadowipc_ns_id(), after;
+	struct stat uts1, uts2;
+	key_t key = 0x5e1f0003;
+
+	ASSERT_NE(0, before);
+	ASSERT_LE(0, shmget(key, 4096, IPC_CREAT | 0600));
+	ASSERT_EQ(0, stat("/proc/self/ns/uts", &uts1));
+	/* CLONE_NEWIPC is the shim's; CLONE_NEWUTS goes to the kernel */
+	ASSERT_EQ(0, unshare(CLONE_NEWIPC | (geteuid() ? 0 : CLONE_NEWUTS)));
+	after = shadowipc_ns_id();
+	EXPECT_NE(before, after);
+	EXPECT_EQ(-1, shmget(key, 0, 0));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, stat("/proc/self/ns/uts", &uts2));
+	if (!geteuid())
+		EXPECT_NE(uts1.st_ino, uts2.st_ino);
+	/* through syscall() too */
+	ASSERT_EQ(0, syscall(SYS_unshare, CLONE_NEWIPC));
+	EXPECT_NE(after, shadowipc_ns_id());
+}
+
+TEST_F(shim, setns_takes_handles_and_pidfds)
+{
+	uint64_t mine = shadowipc_ns_id(), theirs;
+	int pipefd[2], h, pidfd;
+	key_t key = 0x5e1f0004;
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWIPC) || shmget(key, 4096, IPC_CREAT | 0600) < 0)
+			_exit(1);
+		close(pipefd[0]);
+		if (write(pipefd[1], "r", 1) != 1)
+			_exit(2);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+
+	h = shadowipc_ns_fd(pid, &theirs);
+	ASSERT_LE(0, h);
+	EXPECT_NE(mine, theirs);
+	EXPECT_EQ(-1, shmget(key, 0, 0));
+	ASSERT_EQ(0, setns(h, CLONE_NEWIPC));
+	EXPECT_EQ(theirs, shadowipc_ns_id());
+	EXPECT_LE(0, shmget(key, 0, 0));
+	close(h);
+
+	/* nstype 0 works too; go back to our own namespace that way */
+	ASSERT_EQ(0, unshare(CLONE_NEWIPC));
+	EXPECT_EQ(-1, shmget(key, 0, 0));
+
+	/* a pidfd, with CLONE_NEWIPC alone */
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd >= 0) {
+		ASSERT_EQ(0, setns(pidfd, CLONE_NEWIPC));
+		EXPECT_EQ(theirs, shadowipc_ns_id());
+		close(pidfd);
+	}
+	/* not a namespace fd at all: the real setns() says so */
+	EXPECT_EQ(-1, setns(0, CLONE_NEWIPC));
+	kill(pid, SIGKILL);
+	EXPECT_EQ(128 + SIGKILL, sipc_wait(pid));
+}
+
+TEST_F(shim, survives_a_program_closing_all_fds)
+{
+	key_t key = 0x5e1f0005;
+	int id, fd, i;
+
+	id = shmget(key, 4096, IPC_CREAT | 0600);
+	ASSERT_LE(0, id);
+	EXPECT_EQ(1, count_dev_fds());
+	close_all_fds();
+	EXPECT_EQ(0, count_dev_fds());
+	/*
+	 * Reuse every low number, the shim's high one included, for other
+	 * files (a character device among them), leaving room for one more.
+	 */
+	for (i = 0; i < 1000; i++) {
+		fd = open("/dev/null", O_RDONLY);
+		if (fd < 0 || fd >= 1000)
+			break;
+	}
+	EXPECT_EQ(0, count_dev_fds());
+	EXPECT_EQ(id, shmget(key, 0, 0));	/* same namespace */
+	EXPECT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	close_all_fds();
+}
+
+TEST_F(shim, fork_keeps_the_namespace_and_the_fd_works)
+{
+	key_t key = 0x5e1f0006;
+	int id, status;
+	pid_t pid;
+
+	id = shmget(key, 4096, IPC_CREAT | 0600);
+	ASSERT_LE(0, id);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (shmget(key, 0, 0) != id)
+			_exit(1);
+		close_all_fds();
+		if (shmget(key, 0, 0) != id)
+			_exit(2);
+		if (shmctl(id, IPC_RMID, NULL))
+			_exit(3);
+		_exit(0);
+	}
+	status = sipc_wait(pid);
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(-1, shmget(key, 0, 0));
+}
+
+#define NTHREADS 8
+
+static void *thread_fn(void *arg)
+{
+	long ok = 0;
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 50; i++) {
+		int id = shmget(IPC_PRIVATE, 4096, 0600);
+		char *p;
+
+		if (id < 0)
+			break;
+		p = shmat(id, NULL, 0);
+		if (p == (void *)-1)
+			break;
+		p[0] = 1;
+		if (shmdt(p) || shmctl(id, IPC_RMID, NULL))
+			break;
+		ok++;
+	}
+	return (void *)ok;
+}
+
+TEST_F(shim, threads_race_on_the_first_call)
+{
+	pthread_t t[NTHREADS];
+	void *ret;
+	int i;
+
+	/* forget the fd the setup opened, so that the threads race to open */
+	close_all_fds();
+	for (i = 0; i < NTHREADS; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, thread_fn, NULL));
+	for (i = 0; i < NTHREADS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], &ret));
+		EXPECT_EQ(50, (long)ret);
+	}
+	EXPECT_EQ(1, count_dev_fds());
+}
+
+TEST_F(shim, proc_files_show_the_shadow_namespace)
+{
+	static const char *const files[][2] = {
+		{ "/proc/sysvipc/shm", "/proc/shadowipc/sysvipc/shm" },
+		{ "/proc/sysvipc/msg", "/proc/shadowipc/sysvipc/msg" },
+		{ "/proc/sysvipc/sem", "/proc/shadowipc/sysvipc/sem" },
+		{ "/proc/sys/kernel/shmmni", "/proc/shadowipc/sys/kernel/shmmni" },
+		{ "/proc//sys/kernel/sem", "/proc/shadowipc/sys/kernel/sem" },
+	};
+	char a[4096], b[4096];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		bool shadow = access(files[i][1], F_OK) == 0;
+		FILE *f;
+		int fd;
+
+		/* access() is redirected too */
+		EXPECT_EQ(shadow ? 0 : -1, access(files[i][0], R_OK));
+		fd = open(files[i][0], O_RDONLY);
+		f = fopen(files[i][0], "r");
+		if (!shadow) {
+			/* never the kernel's file, which shows another namespace */
+			EXPECT_EQ(-1, fd);
+			EXPECT_EQ(NULL, f);
+			EXPECT_EQ(ENOENT, errno);
+			continue;
+		}
+		ASSERT_LE(0, fd);
+		ASSERT_NE(NULL, f);
+		memset(a, 0, sizeof(a));
+		memset(b, 0, sizeof(b));
+		EXPECT_LT(0, read(fd, a, sizeof(a) - 1));
+		EXPECT_LT(0, fread(b, 1, sizeof(b) - 1, f));
+		EXPECT_STREQ(a, b);
+		close(fd);
+		fclose(f);
+	}
+	/* other /proc files are left alone */
+	EXPECT_EQ(0, access("/proc/sys/kernel/ostype", R_OK));
+}
+
+int main(int argc, char **argv)
+{
+	const char *pre = getenv("LD_PRELOAD");
+	char *val;
+
+	if (!getenv(REEXEC_MARK) && access(shim_path(), R_OK) == 0) {
+		if (pre && *pre) {
+			if (asprintf(&val, "%s:%s", pre, shim_path()) < 0)
+				return 1;
+		} else {
+			val = strdup(shim_path());
+		}
+		setenv("LD_PRELOAD", val, 1);
+		setenv(REEXEC_MARK, "1", 1);
+		execv("/proc/self/exe", argv);
+		perror("re-exec with the shim");
+		return 1;
+	}
+	return test_harness_run(argc, argv);
+}

@@ -1,0 +1,162 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The preload shim under real, unmodified Debian programs: util-linux's
+# ipcmk, ipcs and ipcrm in two shadow namespaces at once with the same
+# keys, compared with what the same tools show natively (in a fresh kernel
+# IPC namespace); perl-base's perl (shmget/shmwrite/shmread, msgsnd/msgrcv,
+# semop builtins) across processes and namespaces; the module missing
+# (fail closed, or SHADOWIPC_FALLTHROUGH=1). Expects the module loaded and
+# leaves it loaded. KTAP output.
+ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
+shim=${SHADOWIPC_PRELOAD:-/usr/lib/libshadowipc-preload.so}
+t=/tmp/preload_test.$$
+mkdir -p $t
+n=0 pass=0 fail=0 skip=0
+
+ok() { # cond-exit-status description
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		pass=$((pass + 1)); echo "ok $n $2"
+	else
+		fail=$((fail + 1)); echo "not ok $n $2"
+	fi
+}
+skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
+shim() { LD_PRELOAD=$shim "$@"; }	# run a program under the shim
+norm() { sed -E 's/^0x[0-9a-f]{8} /0xKEY      /; s/(pid=)[0-9]+/\1PID/g'; }
+
+# holder NAME: a shell in a new shadow namespace that waits on a fifo;
+# sets NAME_pid. Run commands in it with: shadowipc nsenter -t $NAME_pid
+holder() {
+	rm -f $t/$1.fifo $t/$1.ready
+	mkfifo $t/$1.fifo
+	shadowipc unshare -- sh -c "echo \$SHADOWIPC_NS > $t/$1.ready; read x < $t/$1.fifo" &
+	eval "$1_pid=$!"
+	i=0
+	while [ ! -s $t/$1.ready ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+release() { echo done > $t/$1.fifo; eval "wait \$$1_pid"; }
+in_ns() { ns=$1; shift; eval "shadowipc nsenter -t \$${ns}_pid -- \"\$@\""; }
+
+echo "TAP version 13"
+if [ ! -x /usr/bin/ipcs ] || [ ! -x /usr/bin/ipcmk ] || [ ! -x /usr/bin/ipcrm ] || [ ! -r "$shim" ]; then
+	echo "1..1"
+	skip "util-linux and the shim" "missing in this image"
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
+	exit 4
+fi
+
+# --- two namespaces at once, same keys -----------------------------------
+holder A
+holder B
+[ -s $t/A.ready ] && [ -s $t/B.ready ] && [ "$(cat $t/A.ready)" != "$(cat $t/B.ready)" ]
+ok $? "two shadow namespaces live at once"
+
+in_ns A ipcmk -M 4096 >$t/a.mk 2>&1
+grep -qx 'Shared memory id: 0' $t/a.mk
+ok $? "util-linux ipcmk -M in namespace A gets id 0"
+key=$(in_ns A ipcs -m | awk '$2 == "0" {print $1}')
+[ -n "$key" ]
+ok $? "util-linux ipcs in A lists the segment (key $key)"
+in_ns B shadowipc ipcmk -M 8192 -k "$key" >$t/b.mk 2>&1
+grep -qx 'Shared memory id: 0' $t/b.mk
+ok $? "the same key in namespace B makes another segment, also id 0"
+in_ns A ipcmk -Q >/dev/null && in_ns B ipcmk -Q >/dev/null && in_ns B ipcmk -Q >/dev/null
+ok $? "util-linux ipcmk -Q in both"
+in_ns A ipcs -m >$t/a.m; in_ns B ipcs -m >$t/b.m
+grep -Eq "^$key +0 +root +644 +4096 " $t/a.m
+ok $? "ipcs in A: key $key, id 0, 4096 bytes"
+grep -Eq "^$key +0 +root +644 +8192 " $t/b.m
+ok $? "ipcs in B: key $key, id 0, 8192 bytes"
+[ "$(in_ns A ipcs -q | grep -c '^0x')" -eq 1 ] && [ "$(in_ns B ipcs -q | grep -c '^0x')" -eq 2 ]
+ok $? "ipcs -q: one queue in A, two in B"
+! ipcs -m | grep -q "^$key "
+ok $? "native ipcs does not see the shadow segments"
+in_ns A ipcrm -M "$key"
+ok $? "util-linux ipcrm -M removes A's segment by key"
+! in_ns A ipcs -m | grep -q "^$key " && in_ns B ipcs -m | grep -Eq "^$key +0 "
+ok $? "B's segment with the same key survives"
+in_ns B ipcrm -m 0 -q 0 -q 1 && [ "$(in_ns B ipcs | grep -c '^0x')" -eq 0 ]
+ok $? "util-linux ipcrm -m/-q by id empties B"
+in_ns A ipcrm -q 5 >$t/rm.out 2>&1
+[ $? -ne 0 ] && grep -q 'invalid id (5)' $t/rm.out
+ok $? "util-linux ipcrm reports an invalid id in a shadow namespace"
+release A
+release B
+
+# --- the same tools, native and shadow ------------------------------------
+cat >$t/seq.sh <<'SEQ'
+ipcmk -M 4096 -p 600 >/dev/null && ipcmk -M 1M >/dev/null &&
+ipcmk -Q >/dev/null && ipcmk -S 3 -p 640 >/dev/null || exit 1
+perl -e 'msgsnd(0, pack("l! a*", 1, "x" x 100), 0) or die "msgsnd: $!\n"' || exit 1
+for o in "" -c -l -u -b --human -a; do echo "== ipcs $o"; ipcs $o; done
+ipcs -m -i 0 | grep -v _time
+ipcs -q -i 0 | grep -v _time
+ipcs -s -i 0 | grep -v time
+SEQ
+unshare -i sh $t/seq.sh 2>&1 | norm >$t/native.out
+shadowipc unshare -- sh $t/seq.sh 2>&1 | norm >$t/shadow.out
+diff $t/native.out $t/shadow.out >$t/diff.out
+rc=$?
+sed 's/^/# /' $t/diff.out | head -n 40
+[ -s $t/native.out ] && [ $rc -eq 0 ]
+ok $? "util-linux ipcmk/ipcs (-c -l -u -b --human -i) print the same natively and under the shim"
+
+# --- perl: shm, msg, sem builtins through libc ----------------------------
+cat >$t/perl.sh <<'PERL'
+perl -e '
+	my $id = shmget(0x5150, 4096, 01000 | 0600) // die "shmget: $!\n";
+	shmwrite($id, "from perl", 0, 9) or die "shmwrite: $!\n";
+	my $q = msgget(0x5151, 01000 | 0600) // die "msgget: $!\n";
+	msgsnd($q, pack("l! a*", 3, "ping"), 0) or die "msgsnd: $!\n";
+	my $s = semget(0x5152, 1, 01000 | 0600) // die "semget: $!\n";
+	semop($s, pack("s!3", 0, 2, 0)) or die "semop: $!\n";
+	print "ok\n";'
+perl -e '
+	my $id = shmget(0x5150, 0, 0) // die "shmget: $!\n";
+	shmread($id, my $buf, 0, 9) or die "shmread: $!\n";
+	my $q = msgget(0x5151, 0) // die "msgget: $!\n";
+	msgrcv($q, my $m, 64, 3, 0) or die "msgrcv: $!\n";
+	my $s = semget(0x5152, 0, 0) // die "semget: $!\n";
+	semop($s, pack("s!3", 0, -2, 04000)) or die "semop: $!\n";
+	print "$buf ", substr($m, length(pack("l!", 0))), "\n";'
+perl -e 'print defined(shmget(0x5150, 0, 0)) ? "visible\n" : "gone\n"'
+PERL
+shadowipc unshare -- sh $t/perl.sh >$t/perl.out 2>&1
+printf 'ok\nfrom perl ping\nvisible\n' | cmp -s - $t/perl.out
+ok $? "perl: shm, msg and sem shared by two perl processes in one namespace"
+sed 's/^/# /' $t/perl.out | head -n 5
+shadowipc unshare -- perl -e 'print defined(shmget(0x5150, 0, 0)) ? "visible\n" : "gone\n"' >$t/perl2.out 2>&1
+grep -qx gone $t/perl2.out
+ok $? "perl: the segment is not visible from another namespace"
+! perl -e 'exit(defined(shmget(0x5150, 0, 0)) ? 0 : 1)'
+ok $? "perl without the shim does not see it either"
+
+# --- the module missing ---------------------------------------------------
+if shadowipc unload >/dev/null 2>&1; then
+	shim ipcmk -M 4096 >$t/closed.out 2>&1
+	rc=$?
+	[ $rc -ne 0 ] && grep -q 'libshadowipc-preload: .*not loaded' $t/closed.out
+	ok $? "fails closed with a clear message when the module is not loaded"
+	[ "$(grep -c 'libshadowipc-preload:' $t/closed.out)" -eq 1 ]
+	ok $? "the message is printed once"
+	# (busybox is static and ignores LD_PRELOAD: ask perl to open it)
+	shim perl -e 'open(F, "<", "/proc/sysvipc/shm") or exit 1; exit 0' 2>/dev/null
+	[ $? -eq 1 ]
+	ok $? "/proc/sysvipc/shm is not the kernel's when failing closed"
+	unshare -i sh -c "LD_PRELOAD=$shim SHADOWIPC_FALLTHROUGH=1 ipcmk -M 4096 >/dev/null 2>$t/ft.err &&
+		ipcs -m | grep -c '^0x'" >$t/ft.out
+	[ "$(cat $t/ft.out)" = 1 ] && [ ! -s $t/ft.err ]
+	ok $? "SHADOWIPC_FALLTHROUGH=1 uses the kernel's IPC, silently"
+	shadowipc load --module "$ko" >/dev/null
+	ok $? "module reloaded"
+else
+	for d in "fails closed" "message once" "/proc not the kernel's" "fall-through" "reload"; do
+		skip "$d" "module could not be unloaded"
+	done
+fi
+
+rm -rf $t
+echo "1..$n"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ $fail -eq 0 ]

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libshadowipc-preload: the device fd, the real libc symbols, and the
+ * fail-closed policy.
+ *
+ * Nothing runs at load time: a program that makes no System V IPC call
+ * never opens the device. The fd is moved to a high number so that
+ * programs juggling low fds (shells, daemons) do not trip over it, is
+ * close-on-exec, and is checked with fstat() before every use, since a
+ * program may close every fd it does not know about (closefrom, a loop
+ * up to RLIMIT_NOFILE) and reuse the number for something else. All state
+ * is a few words updated with atomics: no locks, so fork() in any thread
+ * at any time leaves the child consistent.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "preload.h"
+
+#define LIBNAME		"libshadowipc-preload"
+/* Lowest fd number the device fd is moved to (when the limit allows). */
+#define SIPC_HIGH_FD	987
+
+static int dev_fd = -1;
+static dev_t dev_rdev;		/* of dev_fd, written before dev_fd */
+static ino_t dev_ino;
+static int warned_dev;		/* the "cannot open" message was printed */
+static int warned_kind[SIPC_NR_KINDS];
+static int unsupported[SIPC_NR_KINDS];
+static int fallthrough = -1;	/* -1: not read yet */
+
+void sipc_msg(const char *a, const char *b, const char *c)
+{
+	const char *parts[] = { LIBNAME ": ", a, b, c, "\n" };
+	size_t i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		const char *p = parts[i];
+		size_t len = p ? strlen(p) : 0;
+
+		while (len > 0) {
+			ssize_t n = write(STDERR_FILENO, p, len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return;
+			p += n;
+			len -= n;
+		}
+	}
+}
+
+void *sipc_real(void **slot, const char *name)
+{
+	void *p = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	if (p)
+		return p;
+	p = dlsym(RTLD_NEXT, name);
+	if (!p) {
+		sipc_msg("cannot find the C library's ", name, "()");
+		abort();
+	}
+	__atomic_store_n(slot, p, __ATOMIC_RELEASE);
+	return p;
+}
+
+bool sipc_fallthrough(void)
+{
+	int f = __atomic_load_n(&fallthrough, __ATOMIC_RELAXED);
+
+	if (f < 0) {
+		const char *v = getenv(SIPC_ENV_FALLTHROUGH);
+
+		f = v && v[0] == '1' && v[1] == '\0';
+		__atomic_store_n(&fallthrough, f, __ATOMIC_RELAXED);
+	}
+	return f;
+}
+
+/* Is fd still the device we opened? */
+static bool dev_valid(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return false;
+	return S_ISCHR(st.st_mode) &&
+	       st.st_rdev == __atomic_load_n(&dev_rdev, __ATOMIC_RELAXED) &&
+	       st.st_ino == __atomic_load_n(&dev_ino, __ATOMIC_RELAXED);
+}
+
+static int dev_open(void)
+{
+	struct stat st;
+	int fd, high;
+
+	fd = SIPC_REAL(openat)(AT_FDCWD, SHADOWIPC_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode)) {
+		close(fd);
+		errno = ENODEV;
+		return -1;
+	}
+	high = fcntl(fd, F_DUPFD_CLOEXEC, SIPC_HIGH_FD);
+	if (high >= 0) {
+		close(fd);
+		fd = high;
+	}
+	__atomic_store_n(&dev_rdev, st.st_rdev, __ATOMIC_RELAXED);
+	__atomic_store_n(&dev_ino, st.st_ino, __ATOMIC_RELAXED);
+	return fd;
+}
+
+static void warn_dev(int err)
+{
+	char buf[128];
+	const char *why;
+
+	if (__atomic_exchange_n(&warned_dev, 1, __ATOMIC_RELAXED))
+		return;
+	switch (err) {
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:
+		why = ": the shadowipc module is not loaded";
+		break;
+	case EACCES:
+	case EPERM:
+		why = ": permission denied (see the module's mode parameter)";
+		break;
+	default:
+		snprintf(buf, sizeof(buf), ": %s", strerror(err));
+		why = buf;
+		break;
+	}
+	sipc_msg("cannot open " SHADOWIPC_DEVICE, why,
+		 "; System V IPC calls fail (set " SIPC_ENV_FALLTHROUGH
+		 "=1 to use the kernel's own IPC instead)");
+}
+
+int sipc_dev(enum sipc_kind kind)
+{
+	int fd = __atomic_load_n(&dev_fd, __ATOMIC_ACQUIRE);
+	int nfd, err;
+
+	if (kind != SIPC_NS && sipc_kind_fallthrough(kind))
+		return SIPC_FALLTHROUGH;
+	if (fd >= 0) {
+		if (dev_valid(fd))
+			return fd;
+		/*
+		 * The program closed it (and maybe reused the number): forget
+		 * it, never close it. Only one thread wins the exchange.
+		 */
+		__atomic_compare_exchange_n(&dev_fd, &fd, -1, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
+	nfd = dev_open();
+	if (nfd < 0) {
+		err = errno;
+		if (sipc_fallthrough())
+			return SIPC_FALLTHROUGH;
+		warn_dev(err);
+		errno = (err == ENOENT || err == ENODEV || err == ENXIO) ?
+			ENOSYS : err;
+		return -1;
+	}
+	fd = -1;
+	if (!__atomic_compare_exchange_n(&dev_fd, &fd, nfd, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		/* Another thread installed one first: use it. */
+		close(nfd);
+		return fd;
+	}
+	return nfd;
+}
+
+bool sipc_kind_fallthrough(enum sipc_kind kind)
+{
+	return __atomic_load_n(&unsupported[kind], __ATOMIC_RELAXED) &&
+	       sipc_fallthrough();
+}
+
+long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind)
+{
+	static const char *const what[SIPC_NR_KINDS] = {
+		[SIPC_SHM] = "System V shared memory",
+		[SIPC_MSG] = "System V message queues",
+		[SIPC_SEM] = "System V semaphores",
+		[SIPC_NS] = "namespaces",
+	};
+	long ret = ioctl(fd, req, arg);
+
+	if (ret < 0 && errno == ENOTTY) {
+		__atomic_store_n(&unsupported[kind], 1, __ATOMIC_RELAXED);
+		if (!__atomic_exchange_n(&warned_kind[kind], 1, __ATOMIC_RELAXED))
+			sipc_msg("the loaded shadowipc module does not support ",
+				 what[kind], sipc_fallthrough() ?
+				 "; using the kernel's own" :
+				 "; those calls fail with ENOSYS");
+		errno = ENOSYS;
+	}
+	return ret;
+}
