@@ -68,7 +68,7 @@
 #define SIPC_IPCMNI_SHIFT	15
 #define SIPC_IPCMNI		(1 << SIPC_IPCMNI_SHIFT)
 #define SIPC_IPCMNI_IDX_MASK	(SIPC_IPCMNI - 1)
-#define SIPC_IPC_MIN_CYCLE	64	/* RADIX_TREE_MAP_SIZE on x86_64 */
+#define SIPC_IPC_MIN_CYCLE	RADIX_TREE_MAP_SIZE	/* 64, 16 with BASE_SMALL */
 #define sipc_id_to_idx(id)	((id) & SIPC_IPCMNI_IDX_MASK)
 #define sipc_id_to_seq(id)	((id) >> SIPC_IPCMNI_SHIFT)
 #define SIPC_SEQ_MAX		(INT_MAX >> SIPC_IPCMNI_SHIFT)
@@ -152,6 +152,9 @@ struct sipc_perm {
  * @user_ns: creator's user namespace (holds a reference)
  * @limits: the namespace's sysctl values
  * @shm_tot: pages of every segment, under ids[SIPC_SHM].rwsem
+ * @msg_bytes: bytes queued in every message queue (MSG_INFO's msgtql)
+ * @msg_hdrs: messages queued in every message queue (MSG_INFO's msgmap)
+ * @sem_used: semaphores in every set, under ids[SIPC_SEM].rwsem
  * @ids: one id table per kind
  * @node: in the list of every namespace
  * @free_work: teardown, on sipc_wq
@@ -168,6 +171,9 @@ struct sipc_ns {
 	struct user_namespace *user_ns;
 	struct shadowipc_limits limits;
 	unsigned long shm_tot;
+	atomic_long_t msg_bytes;
+	atomic_long_t msg_hdrs;
+	int sem_used;
 	struct sipc_ids ids[SIPC_NR_IDS];
 	struct list_head node;
 	struct work_struct free_work;
@@ -194,6 +200,18 @@ struct sipc_task {
 	struct list_head shm_clist;
 	struct work_struct exit_work;
 	struct rcu_head rcu;
+};
+
+/**
+ * struct sipc_get_ops - one kind's part in sipc_ids_get() (Linux's ipc_ops)
+ * @newobj: create an object with @key and @flg's mode bits; called with
+ *	the table's rwsem held for write; returns its id or -errno
+ * @more_checks: extra checks on the existing object a key found, or NULL;
+ *	called with the object locked; returns 0 or -errno
+ */
+struct sipc_get_ops {
+	int (*newobj)(struct sipc_ids *ids, key_t key, int flg, void *arg);
+	int (*more_checks)(struct sipc_perm *perm, void *arg);
 };
 
 extern struct sipc_ns sipc_init_ns;
@@ -247,6 +265,13 @@ void sipc_perm_to_user64(struct sipc_perm *perm, struct ipc64_perm *out);
 int sipc_perm_update(struct ipc64_perm *in, struct sipc_perm *perm);
 bool sipc_perm_getref(struct sipc_perm *perm);
 void sipc_perm_putref(struct sipc_perm *perm, void (*free)(struct rcu_head *));
+int sipc_ids_get(struct sipc_ids *ids, key_t key, int flg,
+		 const struct sipc_get_ops *ops, void *arg);
+void sipc_ids_free_all(struct sipc_ids *ids,
+		       void (*free)(struct sipc_ids *ids,
+				    struct sipc_perm *perm));
+struct sipc_perm *sipc_ids_lock_stat(struct sipc_ids *ids, int id,
+				     bool by_index, bool check_read);
 
 /* shm.c: System V shared memory (ipc/shm.c) */
 void sipc_shm_init_ns(struct sipc_ns *ns);
@@ -257,5 +282,28 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg);
 long sipc_shm_dt(u64 addr);
 long sipc_shm_ctl(struct sipc_ns *ns, int shmid, int cmd, void __user *buf);
 u64 sipc_shm_count(void);
+
+/* msg.c: System V message queues (ipc/msg.c) */
+void sipc_msg_init_ns(struct sipc_ns *ns);
+void sipc_msg_exit_ns(struct sipc_ns *ns);
+long sipc_msg_get(struct sipc_ns *ns, key_t key, int msgflg);
+long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
+		  void __user *mtext, size_t msgsz, int msgflg);
+long sipc_msg_rcv(struct sipc_ns *ns, int msqid, void __user *msgp,
+		  size_t msgsz, long msgtyp, int msgflg);
+long sipc_msg_ctl(struct sipc_ns *ns, int msqid, int cmd, void __user *buf);
+
+/* sem.c: System V semaphores (ipc/sem.c) */
+struct sembuf;
+struct task_struct;
+struct timespec64;
+void sipc_sem_init_ns(struct sipc_ns *ns);
+void sipc_sem_exit_ns(struct sipc_ns *ns);
+void sipc_sem_exit_task(struct task_struct *task);
+long sipc_sem_get(struct sipc_ns *ns, key_t key, int nsems, int semflg);
+long sipc_sem_op(struct sipc_ns *ns, int semid, struct sembuf __user *usops,
+		 unsigned int nsops, const struct timespec64 *timeout);
+long sipc_sem_ctl(struct sipc_ns *ns, int semid, int semnum, int cmd,
+		  unsigned long arg);
 
 #endif /* _SHADOWIPC_INTERNAL_H */

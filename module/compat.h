@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels shadowipc builds for (Debian's
+ * 6.1 and 6.12) is handled here, and only here. Keep it additive: one
+ * block per difference, each saying which kernel changed what.
+ */
+#ifndef _SHADOWIPC_COMPAT_H
+#define _SHADOWIPC_COMPAT_H
+
+#include <linux/version.h>
+
+/*
+ * vm_operations_struct.get_policy() gained a "pgoff_t *ilx" (interleave
+ * index) argument in 6.7. SIPC_VM_GET_POLICY() declares a handler with
+ * the kernel's prototype; sipc_vm_get_policy() forwards to another one
+ * (@ilx is only evaluated where it exists).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define SIPC_VM_GET_POLICY(name, vma, addr, ilx)			\
+	struct mempolicy *name(struct vm_area_struct *vma,		\
+			       unsigned long addr, pgoff_t *ilx)
+#define sipc_vm_get_policy(ops, vma, addr, ilx)			\
+	((ops)->get_policy(vma, addr, ilx))
+#else
+#define SIPC_VM_GET_POLICY(name, vma, addr, ilx)			\
+	struct mempolicy *name(struct vm_area_struct *vma, unsigned long addr)
+#define sipc_vm_get_policy(ops, vma, addr, ilx)			\
+	((ops)->get_policy(vma, addr))
+#endif
+
+#endif /* _SHADOWIPC_COMPAT_H */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Between shm.c (segments and their rules) and vm.c (the mappings that
+ * attach them): what each calls in the other.
+ */
+#ifndef _SHADOWIPC_SHM_H
+#define _SHADOWIPC_SHM_H
+
+#include <linux/types.h>
+
+struct file;
+struct sipc_ns;
+
+/**
+ * struct sipc_shm_mapping - one shmat() mapping, as do_shmat() sets it up
+ * @addr: in: the address asked for (rounded), 0 for any; out: the
+ *	address mapped
+ * @size: the segment's size (its file's i_size)
+ * @prot: PROT_READ, plus PROT_WRITE unless SHM_RDONLY, plus PROT_EXEC
+ *	for SHM_EXEC
+ * @flags: MAP_SHARED, plus MAP_FIXED or (an address given without
+ *	SHM_REMAP) MAP_FIXED_NOREPLACE
+ * @f_flags: O_RDWR, or O_RDONLY for SHM_RDONLY
+ */
+struct sipc_shm_mapping {
+	unsigned long addr;
+	unsigned long size;
+	unsigned long prot;
+	unsigned long flags;
+	int f_flags;
+};
+
+/* shm.c: an attach VMA appears (Linux's __shm_open) or goes (__shm_close) */
+int sipc_shm_vma_open(struct sipc_ns *ns, int id, struct file *shm_file);
+void sipc_shm_vma_close(struct sipc_ns *ns, int id);
+
+/* vm.c: map a segment that shmat() pinned */
+long sipc_shm_map(struct sipc_ns *ns, int id, struct file *shm_file,
+		  struct sipc_shm_mapping *map);
+
+#endif /* _SHADOWIPC_SHM_H */

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mappings of System V shared memory: attaching a pinned segment for
+ * shmat(), the vm_operations_struct of attach VMAs, and shmdt().
+ *
+ * Linux maps a clone of the segment's shmem file whose ->mmap swaps in
+ * its shm_vm_ops. Modules cannot clone files, so each shmat() gets an
+ * anonymous-inode "attach file" instead, mapped with vm_mmap(). Its
+ * ->mmap maps the segment's shmem file into the VMA (vma_set_file(), so
+ * faults, /proc/PID/maps and rmap see the shmem file, as they see the
+ * clone in Linux) and installs shm_vm_ops, which forwards to shmem's
+ * vm_ops and keeps shm_nattch, the times and the last pid in .open and
+ * .close, as Linux's do: one count per VMA, so fork, splits and mremap
+ * add counts and every unmap drops one.
+ *
+ * The attach (Linux's shm_file_data) is the VMAs' vm_private_data and
+ * the attach file's private_data. The attach file itself is no VMA's
+ * file; the attach keeps it referenced while it has VMAs and drops it
+ * with the last, and the file's ->release frees the attach. As the
+ * file's fops are owned by this module, every attach mapping pins the
+ * module, and the final module_put() comes from __fput() after our code
+ * has returned.
+ *
+ * Where this differs from Linux, because the VMA's file is the segment's
+ * shmem file rather than a per-attach clone:
+ * - remap_file_pages() on an attach maps the shmem file again, so the
+ *   new VMA is plain shmem: it no longer counts in shm_nattch.
+ * - Where vma_merge() accepts VMAs with ->close (6.12, not 6.1), VMAs of
+ *   two attaches of one segment can merge when placed side by side with
+ *   consecutive offsets (mremap() tricks); shmdt() then sees one attach.
+ * - shmdt() cannot unmap under the mmap_lock it searched with (see
+ *   sipc_shm_dt()).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "internal.h"
+#include "shm.h"
+
+/**
+ * struct shm_attach - one shmat() (Linux's shm_file_data)
+ * @ns: the segment's namespace (counted: an attach outlives the syscall
+ *	and its task's membership)
+ * @id: the segment's id
+ * @shm_file: the segment's shmem file (counted); tells a reused id apart
+ * @file: the attach file, counted by the attach while @vmas is not zero
+ * @shm_vm_ops: shmem's vm_ops, which shm_vm_ops forward to
+ * @vmas: VMAs of the attach: the first from ->mmap, then one more for
+ *	each fork copy, split and mremap, one less for each close
+ * @serial: tells attaches apart for shmdt(), as Linux compares the
+ *	per-attach files; never reused
+ */
+struct shm_attach {
+	struct sipc_ns *ns;
+	int id;
+	struct file *shm_file;
+	struct file *file;
+	const struct vm_operations_struct *shm_vm_ops;
+	refcount_t vmas;
+	u64 serial;
+};
+
+static atomic64_t shm_attach_serial = ATOMIC64_INIT(0);
+
+static const struct vm_operations_struct shm_vm_ops;
+
+static struct shm_attach *vma_attach(struct vm_area_struct *vma)
+{
+	return vma->vm_private_data;
+}
+
+static void shm_vma_open(struct vm_area_struct *vma)
+{
+	struct shm_attach *at = vma_attach(vma);
+
+	if (at->shm_vm_ops->open)
+		at->shm_vm_ops->open(vma);
+	refcount_inc(&at->vmas);
+	/* The VMA copied or split from pins the segment: it is there. */
+	WARN_ON_ONCE(sipc_shm_vma_open(at->ns, at->id, at->shm_file));
+}
+
+static void shm_vma_close(struct vm_area_struct *vma)
+{
+	struct shm_attach *at = vma_attach(vma);
+
+	if (at->shm_vm_ops->close)
+		at->shm_vm_ops->close(vma);
+	sipc_shm_vma_close(at->ns, at->id);
+	/*
+	 * With the last VMA the attach file goes, and its ->release frees
+	 * @at (later: fput() defers the release).
+	 */
+	if (refcount_dec_and_test(&at->vmas))
+		fput(at->file);
+}
+
+static vm_fault_t shm_vma_fault(struct vm_fault *vmf)
+{
+	return vma_attach(vmf->vma)->shm_vm_ops->fault(vmf);
+}
+
+/*
+ * Fault-around: Linux's shm_vm_ops have no .map_pages, so every page of
+ * an attach faults on its own; shmem's maps the neighbours in one go.
+ */
+static vm_fault_t shm_vma_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
+				    pgoff_t end_pgoff)
+{
+	return vma_attach(vmf->vma)->shm_vm_ops->map_pages(vmf, start_pgoff,
+							   end_pgoff);
+}
+
+static int shm_vma_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	const struct vm_operations_struct *ops = vma_attach(vma)->shm_vm_ops;
+
+	return ops->may_split ? ops->may_split(vma, addr) : 0;
+}
+
+static unsigned long shm_vma_pagesize(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *ops = vma_attach(vma)->shm_vm_ops;
+
+	return ops->pagesize ? ops->pagesize(vma) : PAGE_SIZE;
+}
+
+#ifdef CONFIG_NUMA
+static int shm_vma_set_policy(struct vm_area_struct *vma,
+			      struct mempolicy *new)
+{
+	const struct vm_operations_struct *ops = vma_attach(vma)->shm_vm_ops;
+
+	return ops->set_policy ? ops->set_policy(vma, new) : 0;
+}
+
+static SIPC_VM_GET_POLICY(shm_vma_get_policy, vma, addr, ilx)
+{
+	const struct vm_operations_struct *ops = vma_attach(vma)->shm_vm_ops;
+
+	if (ops->get_policy)
+		return sipc_vm_get_policy(ops, vma, addr, ilx);
+	return vma->vm_policy;
+}
+#endif /* CONFIG_NUMA */
+
+static const struct vm_operations_struct shm_vm_ops = {
+	.open = shm_vma_open,	/* fork, split, mremap: one more VMA */
+	.close = shm_vma_close,	/* one VMA less */
+	.fault = shm_vma_fault,
+	.map_pages = shm_vma_map_pages,
+	.may_split = shm_vma_may_split,
+	.pagesize = shm_vma_pagesize,
+#ifdef CONFIG_NUMA
+	.set_policy = shm_vma_set_policy,
+	.get_policy = shm_vma_get_policy,
+#endif
+};
+
+/*
+ * Can shm_vm_ops stand in for the backing file's vm_ops? They forward
+ * what shmem implements; ops whose mere presence changes how the core
+ * treats a VMA (write notification, huge PMD faults) cannot be forwarded
+ * "if present" from one static table, and shmem has none of them.
+ */
+static bool shm_vm_ops_can_wrap(const struct vm_operations_struct *ops)
+{
+	return ops->fault && ops->map_pages && !ops->page_mkwrite &&
+	       !ops->pfn_mkwrite && !ops->huge_fault;
+}
+
+/*
+ * The attach file's ->mmap, which only the vm_mmap() of sipc_shm_map()
+ * calls (the file is in no fd table and, once mapped, in no VMA): Linux's
+ * shm_mmap().
+ */
+static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct shm_attach *at = file->private_data;
+	int err;
+
+	/* The segment may be gone, or its id reused, since shmat() pinned it. */
+	err = sipc_shm_vma_open(at->ns, at->id, at->shm_file);
+	if (err)
+		return err;
+	err = call_mmap(at->shm_file, vma);
+	if (err)
+		goto err_vma_close;
+	err = -EINVAL;
+	if (WARN_ON_ONCE(!shm_vm_ops_can_wrap(vma->vm_ops)))
+		goto err_vma_close;
+
+	at->shm_vm_ops = vma->vm_ops;
+	vma_set_file(vma, at->shm_file);
+	vma->vm_private_data = at;
+	vma->vm_ops = &shm_vm_ops;
+	refcount_set(&at->vmas, 1);
+	at->file = get_file(file);
+	return 0;
+
+err_vma_close:
+	sipc_shm_vma_close(at->ns, at->id);
+	return err;
+}
+
+/* Place attaches where shmem would place the segment's file. */
+static unsigned long shm_attach_get_unmapped_area(struct file *file,
+						  unsigned long addr,
+						  unsigned long len,
+						  unsigned long pgoff,
+						  unsigned long flags)
+{
+	struct file *shm_file = ((struct shm_attach *)file->private_data)->shm_file;
+
+	return shm_file->f_op->get_unmapped_area(shm_file, addr, len, pgoff,
+						 flags);
+}
+
+static void shm_attach_free(struct shm_attach *at)
+{
+	fput(at->shm_file);
+	sipc_ns_put(at->ns);
+	kfree(at);
+}
+
+static int shm_attach_release(struct inode *inode, struct file *file)
+{
+	shm_attach_free(file->private_data);
+	return 0;
+}
+
+/*
+ * Linux's attach files also forward fsync and fallocate: they are
+ * reachable through /proc/PID/map_files. Ours are not (the VMA holds the
+ * shmem file, which that path opens), so they need neither.
+ */
+static const struct file_operations shm_attach_fops = {
+	.owner = THIS_MODULE,
+	.mmap = shm_attach_mmap,
+	.get_unmapped_area = shm_attach_get_unmapped_area,
+	.release = shm_attach_release,
+	.llseek = noop_llseek,
+};
+
+/**
+ * sipc_shm_map() - map a segment for shmat()
+ * @ns: the segment's namespace
+ * @id: the segment's id
+ * @shm_file: the segment's file, a reference the attach takes over
+ * @map: what to map, and where it went
+ *
+ * Context: process context, may sleep; no locks held (mmap_lock is taken
+ * by vm_mmap(), and under it the segment's lock and the shm rwsem). The
+ * caller pinned the segment with an attach count.
+ * Return: 0, or -ENOMEM, -EINVAL (the range wraps, or is not free where
+ * do_shmat() wants it free), or vm_mmap()'s errors.
+ */
+long sipc_shm_map(struct sipc_ns *ns, int id, struct file *shm_file,
+		  struct sipc_shm_mapping *map)
+{
+	struct shm_attach *at;
+	struct file *file;
+	unsigned long addr;
+	long err;
+
+	at = kzalloc(sizeof(*at), GFP_KERNEL);
+	if (!at) {
+		fput(shm_file);
+		return -ENOMEM;
+	}
+	sipc_ns_get(ns);
+	at->ns = ns;
+	at->id = id;
+	at->shm_file = shm_file;
+	at->serial = atomic64_inc_return(&shm_attach_serial);
+	file = anon_inode_getfile("[shadowipc-shm]", &shm_attach_fops, at,
+				  map->f_flags);
+	if (IS_ERR(file)) {
+		shm_attach_free(at);
+		return PTR_ERR(file);
+	}
+	/* From here on @at belongs to @file. */
+
+	err = -EINVAL;
+	if ((map->flags & MAP_FIXED_NOREPLACE) &&
+	    map->addr + map->size < map->addr)
+		goto out_fput;
+	/*
+	 * MAP_FIXED_NOREPLACE makes do_shmat()'s "nothing mapped there"
+	 * check and the mapping one step under mmap_lock; it fails with
+	 * EEXIST where do_shmat() fails with EINVAL.
+	 */
+	addr = vm_mmap(file, map->addr, map->size, map->prot, map->flags, 0);
+	if (IS_ERR_VALUE(addr)) {
+		err = addr;
+		if (err == -EEXIST)
+			err = -EINVAL;
+		goto out_fput;
+	}
+	map->addr = addr;
+	err = 0;
+out_fput:
+	fput(file);
+	return err;
+}
+
+static bool vma_is_shm(struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &shm_vm_ops;
+}
+
+/*
+ * A piece of an attach that started at @addr: its page offset is its
+ * distance from @addr (unsigned: pieces below @addr never match).
+ */
+static bool vma_is_shm_from(struct vm_area_struct *vma, unsigned long addr)
+{
+	return vma_is_shm(vma) &&
+	       (vma->vm_start - addr) / PAGE_SIZE == vma->vm_pgoff;
+}
+
+/*
+ * shm_dt_next() - the next VMA shmdt(@addr) unmaps, at or above @from
+ * @serial: 0 in the first pass, which takes the first piece of any
+ *	attach; then that attach's, whose other pieces must end within
+ *	@size of @addr
+ *
+ * Context: mmap_lock held.
+ */
+static struct vm_area_struct *shm_dt_next(struct mm_struct *mm,
+					  unsigned long addr,
+					  unsigned long from, u64 serial,
+					  loff_t size)
+{
+	struct vm_area_struct *vma;
+
+	/* not mmap_assert_locked(): it needs dump_mm(), not exported */
+	lockdep_assert_held(&mm->mmap_lock);
+
+	for (vma = find_vma(mm, from); vma; vma = find_vma(mm, vma->vm_end)) {
+		if (serial && (loff_t)(vma->vm_end - addr) > size)
+			return NULL;
+		if (vma_is_shm_from(vma, addr) &&
+		    (!serial || vma_attach(vma)->serial == serial))
+			return vma;
+	}
+	return NULL;
+}
+
+/**
+ * sipc_shm_dt() - shmdt(2)
+ * @uaddr: shmaddr
+ *
+ * Linux's two passes: unmap the first attach piece at or above @uaddr
+ * that started at @uaddr (pieces are left by munmap() and mprotect() of
+ * parts of an attach), then every other piece of that same attach that
+ * started at @uaddr and lies within the segment's size of it.
+ *
+ * Linux unmaps while holding mmap_lock for write; modules can only
+ * unmap with vm_munmap(), which takes mmap_lock itself. So each piece is
+ * found under mmap_lock (read) and unmapped after dropping it: another
+ * thread of the process changing the same range between the two steps
+ * can have a mapping it just put there unmapped, where Linux would have
+ * ordered the two calls. Only a process racing with itself on its own
+ * address space can see this.
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: 0, -EINVAL (@uaddr not page aligned, or no attach there), or
+ * -EINTR.
+ */
+long sipc_shm_dt(u64 uaddr)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long addr = uaddr, from = addr, start, end;
+	struct vm_area_struct *vma;
+	u64 serial = 0;
+	loff_t size = 0;
+
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+
+	for (;;) {
+		if (mmap_read_lock_killable(mm))
+			return serial ? 0 : -EINTR;
+		vma = shm_dt_next(mm, addr, from, serial, size);
+		if (vma) {
+			start = vma->vm_start;
+			end = vma->vm_end;
+			if (!serial) {
+				serial = vma_attach(vma)->serial;
+				size = PAGE_ALIGN(i_size_read(file_inode(vma->vm_file)));
+			}
+		}
+		mmap_read_unlock(mm);
+		if (!vma)
+			break;
+		/* Errors ignored, as Linux's: the range was a whole VMA. */
+		vm_munmap(start, end - start);
+		from = end;
+	}
+	return serial ? 0 : -EINVAL;
+}
