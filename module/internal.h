@@ -52,9 +52,10 @@
  * re-takes and re-checks afterwards, as do_shmat() does.
  *
  * Tracepoint probes (fork, exit) run with preemption disabled: they only
- * take spinlocks, allocate with GFP_ATOMIC from a mempool, and defer
- * everything else (namespace teardown, shm_rmid_forced destruction) to
- * sipc_wq.
+ * take spinlocks and allocate with GFP_ATOMIC from a mempool. The exit
+ * probe leaves what may sleep (the creator list, shm_rmid_forced
+ * destruction) to a task work the exiting task runs in exit_task_work(),
+ * before its parent is notified; namespace teardown runs on sipc_wq.
  *
  * Namespace lifetime: &sipc_ns.count counts member tasks, handles, shm
  * attaches, and short-lived pins. A task's own namespace is pinned by its
@@ -189,7 +190,8 @@ struct sipc_ns {
  *	exists only for @shm_clist)
  * @lock: protects @shm_clist
  * @shm_clist: segments this task created (sipc_shm.clist)
- * @exit_work: the task's exit, finished on sipc_wq
+ * @exit_cb: the task's exit, finished as a task work of the task
+ * @exit_work: the task's exit, finished on sipc_wq (module unload)
  * @rcu: frees the entry after a grace period
  */
 struct sipc_task {
@@ -198,7 +200,10 @@ struct sipc_task {
 	struct sipc_ns *ns;
 	spinlock_t lock;	/* protects shm_clist */
 	struct list_head shm_clist;
-	struct work_struct exit_work;
+	union {
+		struct callback_head exit_cb;
+		struct work_struct exit_work;
+	};
 	struct rcu_head rcu;
 };
 
@@ -305,5 +310,31 @@ long sipc_sem_op(struct sipc_ns *ns, int semid, struct sembuf __user *usops,
 		 unsigned int nsops, const struct timespec64 *timeout);
 long sipc_sem_ctl(struct sipc_ns *ns, int semid, int semnum, int cmd,
 		  unsigned long arg);
+
+/* proc.c: /proc/shadowipc */
+struct seq_file;
+struct pid_namespace;
+
+/**
+ * struct sipc_proc_view - one kind's /proc/shadowipc/sysvipc file
+ * @name: file name
+ * @header: first line, as Linux's /proc/sysvipc file
+ * @kind: which id table it lists
+ * @show: print one object's line; called with the table's rwsem held
+ *	for read and the object locked (not deleted); must not sleep
+ */
+struct sipc_proc_view {
+	const char *name;
+	const char *header;
+	enum sipc_kind kind;
+	void (*show)(struct seq_file *m, struct sipc_perm *perm,
+		     struct pid_namespace *pid_ns);
+};
+
+extern const struct sipc_proc_view sipc_shm_proc_view;
+int sipc_proc_module_init(void);
+void sipc_proc_module_exit(void);
+void sipc_ns_seq_show_all(struct seq_file *m);
+void sipc_shm_destroy_orphaned(struct sipc_ns *ns);
 
 #endif /* _SHADOWIPC_INTERNAL_H */

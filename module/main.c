@@ -11,6 +11,8 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/sem.h>
+#include <linux/time64.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -198,6 +200,98 @@ static long sipc_ioctl_shmctl(void __user *uarg)
 			    u64_to_user_ptr(a.buf));
 }
 
+static long sipc_ioctl_msgget(void __user *uarg)
+{
+	struct shadowipc_msgget a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	return sipc_msg_get(sipc_current_ns(), a.key, a.msgflg);
+}
+
+static long sipc_ioctl_msgsnd(void __user *uarg)
+{
+	struct shadowipc_msgsnd a;
+	long __user *msgp;
+	long mtype;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	/* As msgsnd(2): the mtype is read before anything is checked. */
+	msgp = u64_to_user_ptr(a.msgp);
+	if (get_user(mtype, msgp))
+		return -EFAULT;
+	return sipc_msg_snd(sipc_current_ns(), a.msqid, mtype, msgp + 1,
+			    a.msgsz, a.msgflg);
+}
+
+static long sipc_ioctl_msgrcv(void __user *uarg)
+{
+	struct shadowipc_msgrcv a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	return sipc_msg_rcv(sipc_current_ns(), a.msqid, u64_to_user_ptr(a.msgp),
+			    a.msgsz, a.msgtyp, a.msgflg);
+}
+
+static long sipc_ioctl_msgctl(void __user *uarg)
+{
+	struct shadowipc_msgctl a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	return sipc_msg_ctl(sipc_current_ns(), a.msqid, a.cmd,
+			    u64_to_user_ptr(a.buf));
+}
+
+static long sipc_ioctl_semget(void __user *uarg)
+{
+	struct shadowipc_semget a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+	return sipc_sem_get(sipc_current_ns(), a.key, a.nsems, a.semflg);
+}
+
+static long sipc_ioctl_semop(void __user *uarg)
+{
+	struct shadowipc_semop a;
+	struct timespec64 ts;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+	/* As semtimedop(2): the timeout is read first; nsops is unsigned. */
+	if (a.timeout && get_timespec64(&ts, u64_to_user_ptr(a.timeout)))
+		return -EFAULT;
+	return sipc_sem_op(sipc_current_ns(), a.semid, u64_to_user_ptr(a.sops),
+			   (unsigned int)a.nsops, a.timeout ? &ts : NULL);
+}
+
+static long sipc_ioctl_semctl(void __user *uarg)
+{
+	struct shadowipc_semctl a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+	return sipc_sem_ctl(sipc_current_ns(), a.semid, a.semnum, a.cmd,
+			    a.arg);
+}
+
 static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -224,6 +318,20 @@ static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
 		return sipc_ioctl_shmdt(uarg);
 	case SHADOWIPC_IOC_SHMCTL:
 		return sipc_ioctl_shmctl(uarg);
+	case SHADOWIPC_IOC_MSGGET:
+		return sipc_ioctl_msgget(uarg);
+	case SHADOWIPC_IOC_MSGSND:
+		return sipc_ioctl_msgsnd(uarg);
+	case SHADOWIPC_IOC_MSGRCV:
+		return sipc_ioctl_msgrcv(uarg);
+	case SHADOWIPC_IOC_MSGCTL:
+		return sipc_ioctl_msgctl(uarg);
+	case SHADOWIPC_IOC_SEMGET:
+		return sipc_ioctl_semget(uarg);
+	case SHADOWIPC_IOC_SEMOP:
+		return sipc_ioctl_semop(uarg);
+	case SHADOWIPC_IOC_SEMCTL:
+		return sipc_ioctl_semctl(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -255,6 +363,13 @@ static void sipc_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct shadowipc_shmat) != 24);
 	BUILD_BUG_ON(sizeof(struct shadowipc_shmdt) != 16);
 	BUILD_BUG_ON(sizeof(struct shadowipc_shmctl) != 24);
+	BUILD_BUG_ON(sizeof(struct shadowipc_msgget) != 16);
+	BUILD_BUG_ON(sizeof(struct shadowipc_msgsnd) != 32);
+	BUILD_BUG_ON(sizeof(struct shadowipc_msgrcv) != 40);
+	BUILD_BUG_ON(sizeof(struct shadowipc_msgctl) != 24);
+	BUILD_BUG_ON(sizeof(struct shadowipc_semget) != 16);
+	BUILD_BUG_ON(sizeof(struct shadowipc_semop) != 32);
+	BUILD_BUG_ON(sizeof(struct shadowipc_semctl) != 24);
 }
 
 static int __init sipc_init(void)
@@ -276,13 +391,18 @@ static int __init sipc_init(void)
 	err = sipc_task_module_init();
 	if (err)
 		goto err_ns_exit;
-	err = misc_register(&sipc_misc);
+	err = sipc_proc_module_init();
 	if (err)
 		goto err_task_exit;
+	err = misc_register(&sipc_misc);
+	if (err)
+		goto err_proc_exit;
 	pr_info("ABI %d, /dev/%s mode %04o\n", SHADOWIPC_ABI_VERSION,
 		sipc_misc.name, mode);
 	return 0;
 
+err_proc_exit:
+	sipc_proc_module_exit();
 err_task_exit:
 	sipc_task_module_exit();
 err_ns_exit:
@@ -297,6 +417,7 @@ err_destroy_wq:
 static void __exit sipc_exit(void)
 {
 	misc_deregister(&sipc_misc);
+	sipc_proc_module_exit();
 	sipc_task_module_exit();
 	sipc_ns_module_exit();
 	sipc_ids_module_exit();

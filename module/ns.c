@@ -10,6 +10,7 @@
 #include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/msg.h>
 #include <linux/sem.h>
 #include <linux/shm.h>
@@ -67,7 +68,6 @@ static void ns_init(struct sipc_ns *ns)
 	enum sipc_kind k;
 
 	refcount_set(&ns->count, 1);
-	ns->id = atomic64_inc_return(&sipc_ns_last_id);
 	ns->creator_euid = current_euid();
 	ns->creator_egid = current_egid();
 	ns->user_ns = get_user_ns(current_user_ns());
@@ -75,6 +75,8 @@ static void ns_init(struct sipc_ns *ns)
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		sipc_ids_init(&ns->ids[k], ns, k);
 	sipc_shm_init_ns(ns);
+	sipc_msg_init_ns(ns);
+	sipc_sem_init_ns(ns);
 }
 
 /* Destroy what @ns holds; it is unreachable (count 0, or module exit). */
@@ -83,6 +85,8 @@ static void ns_exit(struct sipc_ns *ns)
 	enum sipc_kind k;
 
 	sipc_shm_exit_ns(ns);
+	sipc_msg_exit_ns(ns);
+	sipc_sem_exit_ns(ns);
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		sipc_ids_destroy(&ns->ids[k]);
 	put_user_ns(ns->user_ns);
@@ -191,7 +195,9 @@ struct sipc_ns *sipc_ns_create(void)
 	}
 	ns_init(ns);
 	ns->owner = owner;
+	/* ids taken under the lock keep the list in id order */
 	spin_lock(&sipc_ns_lock);
+	ns->id = atomic64_inc_return(&sipc_ns_last_id);
 	list_add_tail(&ns->node, &sipc_ns_list);
 	spin_unlock(&sipc_ns_lock);
 	return ns;
@@ -298,6 +304,47 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
 	info->limits = ns->limits;
 }
 
+static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
+{
+	struct shadowipc_ns_info info;
+
+	/* root sees every namespace, others those their euid created */
+	if (!uid_eq(m->file->f_cred->euid, ns->creator_euid) &&
+	    !file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN))
+		return;
+	if (!sipc_ns_tryget(ns))
+		return;		/* dying: its teardown is queued */
+	sipc_ns_fill_info(ns, &info);
+	sipc_ns_put(ns);
+	seq_printf(m, "%llu %u %u %u %u %u %llu %llu %llu %llu %llu %llu\n",
+		   info.id, info.creator_uid, info.creator_gid, info.members,
+		   info.handles, info.refs,
+		   info.objects[SIPC_SHM], info.bytes[SIPC_SHM],
+		   info.objects[SIPC_MSG], info.bytes[SIPC_MSG],
+		   info.objects[SIPC_SEM], info.bytes[SIPC_SEM]);
+}
+
+/**
+ * sipc_ns_seq_show_all() - /proc/shadowipc/namespaces
+ * @m: the file, whose opener's credentials decide what it shows
+ *
+ * A header naming the columns, then one line per live namespace in id
+ * order: the NS_INFO fields, creator ids as the opener sees them.
+ *
+ * Context: process context; takes sipc_ns_lock.
+ */
+void sipc_ns_seq_show_all(struct seq_file *m)
+{
+	struct sipc_ns *ns;
+
+	seq_puts(m, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes\n");
+	ns_seq_show(m, &sipc_init_ns);
+	spin_lock(&sipc_ns_lock);
+	list_for_each_entry(ns, &sipc_ns_list, node)
+		ns_seq_show(m, ns);
+	spin_unlock(&sipc_ns_lock);
+}
+
 /**
  * sipc_fill_status() - module-wide counters for the STATUS ioctl
  * @st: filled (all but @st->flags and @st->pad)
@@ -334,6 +381,7 @@ int sipc_ns_module_init(void)
 		sipc_max_namespaces =
 			init_user_ns.ucount_max[UCOUNT_IPC_NAMESPACES];
 	ns_init(&sipc_init_ns);
+	sipc_init_ns.id = atomic64_inc_return(&sipc_ns_last_id);
 	sipc_init_ns.creator_euid = GLOBAL_ROOT_UID;
 	sipc_init_ns.creator_egid = GLOBAL_ROOT_GID;
 	put_user_ns(sipc_init_ns.user_ns);

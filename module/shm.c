@@ -26,7 +26,9 @@
 #include <linux/pagemap.h>
 #include <linux/pagevec.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/shm.h>
 #include <uapi/linux/shm.h>	/* not included by linux/shm.h since 6.2 */
 #include <linux/shmem_fs.h>
@@ -472,6 +474,34 @@ void sipc_shm_exit_task(struct sipc_task *t)
 	}
 }
 
+/**
+ * sipc_shm_destroy_orphaned() - what setting shm_rmid_forced does
+ * @ns: the namespace, referenced by the caller
+ *
+ * Destroys every segment whose creator is gone and that has no attach,
+ * as Linux's shm_destroy_orphaned().
+ *
+ * Context: process context, may sleep, no locks held.
+ */
+void sipc_shm_destroy_orphaned(struct sipc_ns *ns)
+{
+	struct sipc_ids *ids = shm_ids(ns);
+	struct sipc_perm *perm;
+	int idx;
+
+	down_write(&ids->rwsem);
+	idr_for_each_entry(&ids->idr, perm, idx) {
+		struct sipc_shm *shp = shm_of(perm);
+
+		shm_lock_by_ptr(shp);
+		if (list_empty(&shp->clist) && shm_may_destroy(ns, shp))
+			shm_destroy(ns, shp);
+		else
+			shm_unlock(shp);
+	}
+	up_write(&ids->rwsem);
+}
+
 /*
  * shm_huge_sizelog_valid() - does x86-64 Linux have a hstate for this
  * SHM_HUGE_* encoding: none without hugetlb support, else 0 (the default
@@ -806,6 +836,22 @@ static int shmctl_ipc_info(struct sipc_ns *ns, struct shminfo64 *info)
 }
 
 /*
+ * Add @shp's resident and swapped pages to *@rss and *@swp.
+ * Context: @shp cannot be destroyed (the shm rwsem or its lock held).
+ */
+static void shm_add_rss_swap(struct sipc_shm *shp, unsigned long *rss,
+			     unsigned long *swp)
+{
+	struct inode *inode = file_inode(shp->file);
+	struct shmem_inode_info *info = SHMEM_I(inode);
+
+	spin_lock_irq(&info->lock);
+	*rss += inode->i_mapping->nrpages;
+	*swp += info->swapped;
+	spin_unlock_irq(&info->lock);
+}
+
+/*
  * Add up the resident and swapped pages of every segment.
  * Context: the shm rwsem held (segments cannot be destroyed).
  */
@@ -820,15 +866,8 @@ static void shm_get_stat(struct sipc_ns *ns, unsigned long *rss,
 
 	*rss = 0;
 	*swp = 0;
-	idr_for_each_entry(&ids->idr, perm, idx) {
-		struct inode *inode = file_inode(shm_of(perm)->file);
-		struct shmem_inode_info *info = SHMEM_I(inode);
-
-		spin_lock_irq(&info->lock);
-		*rss += inode->i_mapping->nrpages;
-		*swp += info->swapped;
-		spin_unlock_irq(&info->lock);
-	}
+	idr_for_each_entry(&ids->idr, perm, idx)
+		shm_add_rss_swap(shm_of(perm), rss, swp);
 }
 
 /* SHM_INFO: usage totals, in pages. Return: as shmctl_ipc_info() */
@@ -1044,6 +1083,35 @@ long sipc_shm_ctl(struct sipc_ns *ns, int shmid, int cmd, void __user *buf)
 		return -EINVAL;
 	}
 }
+
+/* One /proc/shadowipc/sysvipc/shm line, as sysvipc_shm_proc_show(). */
+static void shm_proc_show(struct seq_file *m, struct sipc_perm *perm,
+			  struct pid_namespace *pid_ns)
+{
+	struct user_namespace *user_ns = seq_user_ns(m);
+	struct sipc_shm *shp = shm_of(perm);
+	unsigned long rss = 0, swp = 0;
+
+	shm_add_rss_swap(shp, &rss, &swp);
+	seq_printf(m,
+		   "%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10llu %10llu %10llu %21lu %21lu\n",
+		   perm->key, perm->id, perm->mode, shp->segsz,
+		   pid_nr_ns(shp->cprid, pid_ns), pid_nr_ns(shp->lprid, pid_ns),
+		   shp->nattch,
+		   from_kuid_munged(user_ns, perm->uid),
+		   from_kgid_munged(user_ns, perm->gid),
+		   from_kuid_munged(user_ns, perm->cuid),
+		   from_kgid_munged(user_ns, perm->cgid),
+		   shp->atim, shp->dtim, shp->ctim,
+		   rss * PAGE_SIZE, swp * PAGE_SIZE);
+}
+
+const struct sipc_proc_view sipc_shm_proc_view = {
+	.name = "shm",
+	.header = "       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime                   rss                  swap\n",
+	.kind = SIPC_SHM,
+	.show = shm_proc_show,
+};
 
 /**
  * sipc_shm_count() - segments alive in every namespace

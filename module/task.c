@@ -4,16 +4,19 @@
  * an RCU hash table keyed by the task pointer. Only tasks outside the
  * initial namespace, or that created a segment, have an entry. Children
  * inherit their creator's entry through a probe on sched_process_fork;
- * a probe on sched_process_exit unhashes the entry and defers the rest of
- * the exit (creator list, namespace put) to sipc_wq.
+ * a probe on sched_process_exit unhashes the entry and leaves the rest of
+ * the exit (creator list, namespace put), which may sleep, to a task work
+ * that the exiting task runs before its parent is notified.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mempool.h>
+#include <linux/module.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/tracepoint.h>
 
 #include "internal.h"
@@ -160,6 +163,8 @@ int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
 	t = sipc_current_task_get_or_create();
 	if (IS_ERR(t))
 		return PTR_ERR(t);
+	/* unshare(2) and setns(2) with CLONE_NEWIPC run exit_sem(). */
+	sipc_sem_exit_task(current);
 	if (unshare)
 		sipc_shm_exit_task(t);
 	if (ns == &sipc_init_ns)
@@ -177,25 +182,56 @@ int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
 	return 0;
 }
 
-static void task_exit_work(struct work_struct *work)
+/* What is left of a task's exit once it is unhashed: process context. */
+static void task_exit_finish(struct sipc_task *t)
 {
-	struct sipc_task *t = container_of(work, struct sipc_task, exit_work);
-
 	sipc_shm_exit_task(t);
 	if (t->ns)
 		sipc_ns_put(t->ns);
 	call_rcu(&t->rcu, task_free_rcu);
 }
 
-/* Unhash @t and finish its exit on sipc_wq. */
-static void task_unhash(struct sipc_task *t)
+static void task_exit_work(struct work_struct *work)
 {
-	if (rhashtable_remove_fast(&sipc_tasks, &t->node, sipc_task_params))
-		return;
+	task_exit_finish(container_of(work, struct sipc_task, exit_work));
+}
+
+static void task_exit_callback(struct callback_head *cb)
+{
+	task_exit_finish(container_of(cb, struct sipc_task, exit_cb));
+	module_put(THIS_MODULE);
+}
+
+/* Forget @t's binding counts and finish its exit on sipc_wq. */
+static void task_exit_queue(struct sipc_task *t)
+{
 	atomic_dec(&sipc_task_entries);
 	task_bind_count(t->ns, -1);
 	INIT_WORK(&t->exit_work, task_exit_work);
 	queue_work(sipc_wq, &t->exit_work);
+}
+
+/*
+ * Unhash the exiting task's @t. The rest runs as a task work of the
+ * task itself, in exit_task_work(), before its parent is notified: so a
+ * parent's wait() sees the creator rules of exit_shm() applied, as on
+ * Linux. The pending work pins the module; if it cannot (module going,
+ * or the task past exit_task_work()), sipc_wq does it instead.
+ */
+static void task_unhash_exiting(struct sipc_task *t)
+{
+	if (rhashtable_remove_fast(&sipc_tasks, &t->node, sipc_task_params))
+		return;
+	if (try_module_get(THIS_MODULE)) {
+		init_task_work(&t->exit_cb, task_exit_callback);
+		if (!task_work_add(current, &t->exit_cb, TWA_NONE)) {
+			atomic_dec(&sipc_task_entries);
+			task_bind_count(t->ns, -1);
+			return;
+		}
+		module_put(THIS_MODULE);
+	}
+	task_exit_queue(t);
 }
 
 /*
@@ -245,10 +281,15 @@ static void sipc_probe_exit(void *data, struct task_struct *task)
 {
 	struct sipc_task *t;
 
+	/*
+	 * SEM_UNDO adjustments are applied here, before the parent is
+	 * told, as exit_sem() does: a parent's wait() sees them.
+	 */
+	sipc_sem_exit_task(task);
 	rcu_read_lock();
 	t = task_lookup(task);
 	if (t)
-		task_unhash(t);
+		task_unhash_exiting(t);
 	rcu_read_unlock();
 }
 
@@ -318,12 +359,7 @@ err_destroy_cache:
 
 static void task_unhash_one(void *ptr, void *arg)
 {
-	struct sipc_task *t = ptr;
-
-	atomic_dec(&sipc_task_entries);
-	task_bind_count(t->ns, -1);
-	INIT_WORK(&t->exit_work, task_exit_work);
-	queue_work(sipc_wq, &t->exit_work);
+	task_exit_queue(ptr);
 }
 
 /**

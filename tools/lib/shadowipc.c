@@ -2,7 +2,9 @@
 /*
  * libshadowipc: thin wrappers over the /dev/shadowipc ioctls.
  */
+#define _GNU_SOURCE	/* IPC_INFO, SEM_INFO, SEM_STAT, SEM_STAT_ANY */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -141,4 +143,102 @@ int shadowipc_shmctl(int shmid, int cmd, struct shmid_ds *buf)
 	};
 
 	return dev_ioctl(SHADOWIPC_IOC_SHMCTL, &a);
+}
+
+int shadowipc_msgget(key_t key, int msgflg)
+{
+	struct shadowipc_msgget a = { .key = key, .msgflg = msgflg };
+
+	return dev_ioctl(SHADOWIPC_IOC_MSGGET, &a);
+}
+
+int shadowipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
+{
+	struct shadowipc_msgsnd a = {
+		.msgp = (uintptr_t)msgp, .msgsz = msgsz, .msqid = msqid,
+		.msgflg = msgflg,
+	};
+
+	return dev_ioctl(SHADOWIPC_IOC_MSGSND, &a);
+}
+
+ssize_t shadowipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
+			 int msgflg)
+{
+	struct shadowipc_msgrcv a = {
+		.msgp = (uintptr_t)msgp, .msgsz = msgsz, .msgtyp = msgtyp,
+		.msqid = msqid, .msgflg = msgflg,
+	};
+
+	return dev_ioctl(SHADOWIPC_IOC_MSGRCV, &a);
+}
+
+int shadowipc_msgctl(int msqid, int cmd, struct msqid_ds *buf)
+{
+	struct shadowipc_msgctl a = {
+		.buf = (uintptr_t)buf, .msqid = msqid, .cmd = cmd,
+	};
+
+	return dev_ioctl(SHADOWIPC_IOC_MSGCTL, &a);
+}
+
+int shadowipc_semget(key_t key, int nsems, int semflg)
+{
+	struct shadowipc_semget a = {
+		.key = key, .nsems = nsems, .semflg = semflg,
+	};
+
+	return dev_ioctl(SHADOWIPC_IOC_SEMGET, &a);
+}
+
+int shadowipc_semtimedop(int semid, struct sembuf *sops, size_t nsops,
+			 const struct timespec *timeout)
+{
+	struct shadowipc_semop a = {
+		.sops = (uintptr_t)sops, .nsops = nsops,
+		.timeout = (uintptr_t)timeout, .semid = semid,
+	};
+
+	return dev_ioctl(SHADOWIPC_IOC_SEMOP, &a);
+}
+
+int shadowipc_semop(int semid, struct sembuf *sops, size_t nsops)
+{
+	return shadowipc_semtimedop(semid, sops, nsops, NULL);
+}
+
+/* The caller's union semun (glibc leaves defining it to the caller). */
+union shadowipc_semun {
+	int val;
+	void *buf;
+	unsigned short *array;
+};
+
+int shadowipc_semctl(int semid, int semnum, int cmd, ...)
+{
+	struct shadowipc_semctl a = {
+		.semid = semid, .semnum = semnum, .cmd = cmd,
+	};
+	union shadowipc_semun arg;
+	va_list ap;
+
+	/* The commands libc reads the argument for; the others get 0. */
+	switch (cmd) {
+	case SETVAL:
+	case GETALL:
+	case SETALL:
+	case IPC_STAT:
+	case IPC_SET:
+	case SEM_STAT:
+	case SEM_STAT_ANY:
+	case IPC_INFO:
+	case SEM_INFO:
+		va_start(ap, cmd);
+		arg = va_arg(ap, union shadowipc_semun);
+		va_end(ap);
+		/* All of it, as libc passes it: SETVAL uses the low half. */
+		a.arg = (uintptr_t)arg.buf;
+		break;
+	}
+	return dev_ioctl(SHADOWIPC_IOC_SEMCTL, &a);
 }

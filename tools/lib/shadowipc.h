@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 #include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/types.h>
 #include <linux/shadowipc.h>
@@ -34,5 +36,22 @@ int shadowipc_shmget(key_t key, size_t size, int shmflg);
 void *shadowipc_shmat(int shmid, const void *shmaddr, int shmflg);
 int shadowipc_shmdt(const void *shmaddr);
 int shadowipc_shmctl(int shmid, int cmd, struct shmid_ds *buf);
+
+/* System V message queues. */
+int shadowipc_msgget(key_t key, int msgflg);
+int shadowipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg);
+ssize_t shadowipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
+			 int msgflg);
+int shadowipc_msgctl(int msqid, int cmd, struct msqid_ds *buf);
+
+/* System V semaphores. semctl's fourth argument is a union semun, read
+ * for the commands that take one, as libc does.
+ */
+struct timespec;
+int shadowipc_semget(key_t key, int nsems, int semflg);
+int shadowipc_semop(int semid, struct sembuf *sops, size_t nsops);
+int shadowipc_semtimedop(int semid, struct sembuf *sops, size_t nsops,
+			 const struct timespec *timeout);
+int shadowipc_semctl(int semid, int semnum, int cmd, ...);
 
 #endif /* _SHADOWIPC_LIB_H */

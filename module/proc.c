@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/shadowipc: per-namespace views, shaped like Linux's own.
+ *
+ *   sysvipc/{shm,msg,sem}   the objects of the opener's namespace, as
+ *                           Linux's /proc/sysvipc files show them
+ *   sys/kernel/NAME         the opener's namespace's IPC sysctls, parsed
+ *                           and range-checked as Linux's proc_dointvec*
+ *   namespaces              one line per namespace the reader may see
+ *
+ * As in Linux, a file shows the namespace its opener was in at open time
+ * (the open pins it), not the reader's at read time.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/idr.h>
+#include <linux/kernel.h>
+#include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+static struct proc_dir_entry *sipc_proc_root;
+
+/* --- sysvipc/{shm,msg,sem} --- */
+
+struct sipc_proc_iter {
+	struct sipc_ns *ns;
+	struct pid_namespace *pid_ns;
+	const struct sipc_proc_view *view;
+};
+
+static struct sipc_ids *iter_ids(struct sipc_proc_iter *it)
+{
+	return &it->ns->ids[it->view->kind];
+}
+
+/* The first object at index >= *pos - 1, with *pos moved past it. */
+static void *sysvipc_find(struct seq_file *m, loff_t *pos)
+{
+	struct sipc_proc_iter *it = m->private;
+	int idx = *pos - 1;
+	void *obj;
+
+	obj = idr_get_next(&iter_ids(it)->idr, &idx);
+	if (obj)
+		*pos = idx + 1;
+	return obj;
+}
+
+static void *sysvipc_start(struct seq_file *m, loff_t *pos)
+	__acquires(&iter_ids(it)->rwsem)
+{
+	struct sipc_proc_iter *it = m->private;
+
+	down_read(&iter_ids(it)->rwsem);
+	return *pos ? sysvipc_find(m, pos) : SEQ_START_TOKEN;
+}
+
+static void *sysvipc_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return sysvipc_find(m, pos);
+}
+
+static void sysvipc_stop(struct seq_file *m, void *v)
+	__releases(&iter_ids(it)->rwsem)
+{
+	struct sipc_proc_iter *it = m->private;
+
+	up_read(&iter_ids(it)->rwsem);
+}
+
+static int sysvipc_show(struct seq_file *m, void *v)
+{
+	struct sipc_proc_iter *it = m->private;
+	struct sipc_perm *perm = v;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, it->view->header);
+		return 0;
+	}
+	spin_lock(&perm->lock);
+	if (!perm->deleted)
+		it->view->show(m, perm, it->pid_ns);
+	spin_unlock(&perm->lock);
+	return 0;
+}
+
+static const struct seq_operations sysvipc_seq_ops = {
+	.start = sysvipc_start,
+	.next = sysvipc_next,
+	.stop = sysvipc_stop,
+	.show = sysvipc_show,
+};
+
+static int sysvipc_open(struct inode *inode, struct file *file)
+{
+	struct sipc_proc_iter *it;
+
+	it = __seq_open_private(file, &sysvipc_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->view = pde_data(inode);
+	it->ns = sipc_current_ns();
+	sipc_ns_get(it->ns);
+	it->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	return 0;
+}
+
+static int sysvipc_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct sipc_proc_iter *it = m->private;
+
+	put_pid_ns(it->pid_ns);
+	sipc_ns_put(it->ns);
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops sysvipc_proc_ops = {
+	.proc_open = sysvipc_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = sysvipc_release,
+};
+
+/* --- sys/kernel/NAME --- */
+
+/**
+ * struct sipc_sysctl - one file under sys/kernel
+ * @name: file name, as Linux's kernel.NAME sysctl
+ * @nr: how many values (4 for sem)
+ * @ulong: unsigned long values (no sign allowed), else int
+ * @min: lowest value accepted (int sysctls)
+ * @max: highest value accepted (int sysctls)
+ * @get: read the values of @ns
+ * @set: write the values of @ns (the ones given: @n of them)
+ */
+struct sipc_sysctl {
+	const char *name;
+	int nr;
+	bool ulong;
+	long long min, max;
+	void (*get)(struct sipc_ns *ns, long long *v);
+	int (*set)(struct sipc_ns *ns, const long long *v, int n);
+};
+
+#define LIMIT_ACCESSORS(field)						\
+static void get_##field(struct sipc_ns *ns, long long *v)		\
+{									\
+	v[0] = (typeof(ns->limits.field))READ_ONCE(ns->limits.field);	\
+}									\
+static int set_##field(struct sipc_ns *ns, const long long *v, int n)	\
+{									\
+	WRITE_ONCE(ns->limits.field, v[0]);				\
+	return 0;							\
+}
+
+LIMIT_ACCESSORS(shmmax)
+LIMIT_ACCESSORS(shmall)
+
+/* int sysctls kept in __u32 fields: read back as Linux's int */
+#define INT_LIMIT_ACCESSORS(field)					\
+static void get_##field(struct sipc_ns *ns, long long *v)		\
+{									\
+	v[0] = (int)READ_ONCE(ns->limits.field);			\
+}									\
+static int set_##field(struct sipc_ns *ns, const long long *v, int n)	\
+{									\
+	WRITE_ONCE(ns->limits.field, (u32)v[0]);			\
+	return 0;							\
+}
+
+INT_LIMIT_ACCESSORS(shmmni)
+INT_LIMIT_ACCESSORS(msgmax)
+INT_LIMIT_ACCESSORS(msgmnb)
+INT_LIMIT_ACCESSORS(msgmni)
+
+static void get_shm_rmid_forced(struct sipc_ns *ns, long long *v)
+{
+	v[0] = READ_ONCE(ns->limits.shm_rmid_forced);
+	/* Linux's handler destroys orphans on a read of 1 too */
+	if (v[0])
+		sipc_shm_destroy_orphaned(ns);
+}
+
+static int set_shm_rmid_forced(struct sipc_ns *ns, const long long *v, int n)
+{
+	WRITE_ONCE(ns->limits.shm_rmid_forced, v[0]);
+	if (v[0])
+		sipc_shm_destroy_orphaned(ns);
+	return 0;
+}
+
+static void get_sem(struct sipc_ns *ns, long long *v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v[i] = (int)READ_ONCE(ns->limits.sem[i]);
+}
+
+/*
+ * As proc_ipc_sem_dointvec(): every value given is written, then a semmni
+ * outside [0, IPCMNI] alone is put back, and the write fails with ERANGE.
+ */
+static int set_sem(struct sipc_ns *ns, const long long *v, int n)
+{
+	int semmni = ns->limits.sem[3], i;
+
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(ns->limits.sem[i], (u32)v[i]);
+	if ((int)ns->limits.sem[3] < 0 || ns->limits.sem[3] > SIPC_IPCMNI) {
+		WRITE_ONCE(ns->limits.sem[3], semmni);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static void get_next_id(struct sipc_ids *ids, long long *v)
+{
+	v[0] = READ_ONCE(ids->next_id);
+}
+
+static int set_next_id(struct sipc_ids *ids, long long v)
+{
+	down_write(&ids->rwsem);
+	ids->next_id = v;
+	up_write(&ids->rwsem);
+	return 0;
+}
+
+#define NEXT_ID_ACCESSORS(kind, name)					\
+static void get_##name(struct sipc_ns *ns, long long *v)		\
+{									\
+	get_next_id(&ns->ids[kind], v);					\
+}									\
+static int set_##name(struct sipc_ns *ns, const long long *v, int n)	\
+{									\
+	return set_next_id(&ns->ids[kind], v[0]);			\
+}
+
+NEXT_ID_ACCESSORS(SIPC_SHM, shm_next_id)
+NEXT_ID_ACCESSORS(SIPC_MSG, msg_next_id)
+NEXT_ID_ACCESSORS(SIPC_SEM, sem_next_id)
+
+#define SYSCTL(n, count, is_ulong, lo, hi) {				\
+	.name = #n, .nr = count, .ulong = is_ulong, .min = lo, .max = hi, \
+	.get = get_##n, .set = set_##n,					\
+}
+
+/* Ranges as Linux 6.1's ipc/ipc_sysctl.c declares them. */
+static const struct sipc_sysctl sipc_sysctls[] = {
+	SYSCTL(shmmax, 1, true, 0, 0),
+	SYSCTL(shmall, 1, true, 0, 0),
+	SYSCTL(shmmni, 1, false, 0, SIPC_IPCMNI),
+	SYSCTL(shm_rmid_forced, 1, false, 0, 1),
+	SYSCTL(msgmax, 1, false, 0, INT_MAX),
+	SYSCTL(msgmnb, 1, false, 0, INT_MAX),
+	SYSCTL(msgmni, 1, false, 0, SIPC_IPCMNI),
+	SYSCTL(sem, 4, false, INT_MIN, INT_MAX),
+	SYSCTL(shm_next_id, 1, false, 0, INT_MAX),
+	SYSCTL(msg_next_id, 1, false, 0, INT_MAX),
+	SYSCTL(sem_next_id, 1, false, 0, INT_MAX),
+};
+
+struct sipc_sysctl_file {
+	const struct sipc_sysctl *sc;
+	struct sipc_ns *ns;
+};
+
+static int sysctl_open(struct inode *inode, struct file *file)
+{
+	struct sipc_sysctl_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	f->sc = pde_data(inode);
+	f->ns = sipc_current_ns();
+	sipc_ns_get(f->ns);
+	file->private_data = f;
+	return 0;
+}
+
+static int sysctl_release(struct inode *inode, struct file *file)
+{
+	struct sipc_sysctl_file *f = file->private_data;
+
+	sipc_ns_put(f->ns);
+	kfree(f);
+	return 0;
+}
+
+static ssize_t sysctl_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct sipc_sysctl_file *f = file->private_data;
+	const struct sipc_sysctl *sc = f->sc;
+	char buf[4 * 24];
+	long long v[4];
+	int i, len = 0;
+
+	sc->get(f->ns, v);
+	for (i = 0; i < sc->nr; i++) {
+		if (sc->ulong)
+			len += scnprintf(buf + len, sizeof(buf) - len, "%llu",
+					 (unsigned long long)v[i]);
+		else
+			len += scnprintf(buf + len, sizeof(buf) - len, "%lld",
+					 v[i]);
+		len += scnprintf(buf + len, sizeof(buf) - len,
+				 i + 1 < sc->nr ? "\t" : "\n");
+	}
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/*
+ * Parse one value at *@p as proc_get_long() does: an optional '-' (not
+ * for unsigned sysctls), then a number in base 0, ended by white space
+ * or the end of the buffer.
+ */
+static int sysctl_parse_one(char **p, const struct sipc_sysctl *sc,
+			    long long *out)
+{
+	char *s = *p, *end;
+	bool neg = false;
+	unsigned long long u;
+	char save;
+	int err;
+
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	if (!isdigit(*s))
+		return -EINVAL;
+	end = s;
+	while (*end && !isspace(*end))
+		end++;
+	if (end - s > 21)
+		return -EINVAL;
+	save = *end;
+	*end = '\0';
+	err = kstrtoull(s, 0, &u);
+	*end = save;
+	if (err)
+		return -EINVAL;
+	if (sc->ulong) {
+		if (neg || u > ULONG_MAX)
+			return -EINVAL;
+		*out = u;
+	} else {
+		if (u > (unsigned long long)INT_MAX + neg)
+			return -EINVAL;
+		*out = neg ? -(long long)u : (long long)u;
+	}
+	*p = end;
+	return 0;
+}
+
+static bool sysctl_may_write(struct sipc_ns *ns)
+{
+	return uid_eq(current_euid(), ns->creator_euid) ||
+	       ns_capable(ns->user_ns, CAP_SYS_ADMIN);
+}
+
+static ssize_t sysctl_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct sipc_sysctl_file *f = file->private_data;
+	const struct sipc_sysctl *sc = f->sc;
+	long long v[4];
+	char *buf, *p;
+	int n = 0, err;
+
+	if (!sysctl_may_write(f->ns))
+		return -EPERM;
+	/* as sysctl_writes_strict: a write past the start is ignored */
+	if (*ppos)
+		return count;
+	if (count >= PAGE_SIZE)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	p = skip_spaces(buf);
+	err = -EINVAL;
+	while (n < sc->nr && *p) {
+		err = sysctl_parse_one(&p, sc, &v[n]);
+		if (err)
+			goto out_free;
+		err = -EINVAL;
+		/* unsigned long sysctls have no bounds */
+		if (!sc->ulong && (v[n] < sc->min || v[n] > sc->max))
+			goto out_free;
+		n++;
+		p = skip_spaces(p);
+	}
+	if (!n)
+		goto out_free;
+	err = sc->set(f->ns, v, n);
+	if (!err) {
+		*ppos += count;
+		err = count;
+	}
+out_free:
+	kfree(buf);
+	return err;
+}
+
+static const struct proc_ops sysctl_proc_ops = {
+	.proc_open = sysctl_open,
+	.proc_read = sysctl_read,
+	.proc_write = sysctl_write,
+	.proc_lseek = default_llseek,
+	.proc_release = sysctl_release,
+};
+
+/* --- namespaces --- */
+
+static int namespaces_show(struct seq_file *m, void *v)
+{
+	sipc_ns_seq_show_all(m);
+	return 0;
+}
+
+static int namespaces_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, namespaces_show, NULL);
+}
+
+static const struct proc_ops namespaces_proc_ops = {
+	.proc_open = namespaces_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = single_release,
+};
+
+/**
+ * sipc_proc_module_init() - create /proc/shadowipc and its files
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int sipc_proc_module_init(void)
+{
+	static const struct sipc_proc_view *const views[] = {
+		&sipc_shm_proc_view,
+	};
+	struct proc_dir_entry *sysvipc, *sys;
+	int i;
+
+	sipc_proc_root = proc_mkdir("shadowipc", NULL);
+	if (!sipc_proc_root)
+		return -ENOMEM;
+	sysvipc = proc_mkdir("sysvipc", sipc_proc_root);
+	sys = proc_mkdir("sys", sipc_proc_root);
+	if (sys)
+		sys = proc_mkdir("kernel", sys);
+	if (!sysvipc || !sys)
+		goto err_remove;
+	for (i = 0; i < ARRAY_SIZE(views); i++)
+		if (!proc_create_data(views[i]->name, 0444, sysvipc,
+				      &sysvipc_proc_ops, (void *)views[i]))
+			goto err_remove;
+	/* writes are checked per namespace: creator or CAP_SYS_ADMIN */
+	for (i = 0; i < ARRAY_SIZE(sipc_sysctls); i++)
+		if (!proc_create_data(sipc_sysctls[i].name, 0666, sys,
+				      &sysctl_proc_ops,
+				      (void *)&sipc_sysctls[i]))
+			goto err_remove;
+	if (!proc_create("namespaces", 0444, sipc_proc_root,
+			 &namespaces_proc_ops))
+		goto err_remove;
+	return 0;
+
+err_remove:
+	proc_remove(sipc_proc_root);
+	return -ENOMEM;
+}
+
+/**
+ * sipc_proc_module_exit() - remove /proc/shadowipc
+ *
+ * proc_remove() waits for handlers still running and releases the files
+ * still open (their namespace references go with them).
+ *
+ * Context: module exit.
+ */
+void sipc_proc_module_exit(void)
+{
+	proc_remove(sipc_proc_root);
+}

@@ -1,0 +1,1551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * System V semaphores, as Linux's ipc/sem.c does them: semget(), semop()
+ * and semtimedop() with atomic multi-operation arrays, the sleepers' queues
+ * and the order Linux completes them in, SEM_UNDO, and semctl().
+ *
+ * Queues: an operation that must wait is queued, FIFO, on one of four
+ * kinds of list: a single operation on the per-semaphore @pending_alter
+ * or @pending_const (wait-for-zero) list of its semaphore, a multi-
+ * operation one ("complex") on the set's @pending_alter or
+ * @pending_const. While complex operations wait, single altering ones
+ * are merged into the set's @pending_alter, so that FIFO holds between
+ * them; they are split back out when the last complex one leaves. The
+ * task that changes values completes what can now complete, wait-for-
+ * zero operations first, as do_smart_update() does; a woken sleeper only
+ * reads the status the waker stored.
+ *
+ * Linux locks single operations with a per-semaphore lock when no
+ * complex operation is around. Here every path takes the set's lock;
+ * Linux's per-semaphore path only runs when the queues are split, so
+ * splitting them at every unlock (Linux does it at each unlock of the set
+ * lock) leaves the same queues, and so the same wake-up order.
+ *
+ * Undo lists: one per thread group (the threads of a process share it,
+ * as pthreads share theirs through CLONE_SYSVSEM), found by the group's
+ * signal_struct. It holds one entry per set the process used SEM_UNDO
+ * on. The last thread of the group applies it at exit, from the
+ * sched_process_exit probe, before the parent can be told: a parent
+ * returning from wait() sees the adjusted values, as in Linux. That
+ * probe cannot sleep, so the adjustment only takes spinlocks and frees
+ * through RCU (Linux's exit_sem() takes no sleeping lock either). A task
+ * that unshares or joins a namespace applies and drops it likewise when
+ * it is the last thread of its group.
+ *
+ * Lock order: sipc_perm.lock of a set -> sipc_undo_list.lock ->
+ * sem_undo_lists_lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hashtable.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/nospec.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sem.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+/* Indexes of shadowipc_limits.sem[], the order of /proc/sys/kernel/sem */
+#define SEM_LIM_MSL	0
+#define SEM_LIM_MNS	1
+#define SEM_LIM_OPM	2
+#define SEM_LIM_MNI	3
+
+/* semop() copies up to this many operations onto the stack. */
+#define SEM_OPS_FAST	64
+
+/**
+ * struct sem_one - one semaphore (Linux's struct sem)
+ * @val: its value, 0..SEMVMX
+ * @pid: the thread group that last changed it, NULL before any
+ * @pending_alter: waiting single operations that alter it
+ * @pending_const: waiting single wait-for-zero operations on it
+ * @otime: time of the last semop() that named it first (sem_otime is
+ *	the latest of the set's)
+ */
+struct sem_one {
+	int val;
+	struct pid *pid;
+	struct list_head pending_alter;
+	struct list_head pending_const;
+	time64_t otime;
+};
+
+/**
+ * struct sipc_sem - one semaphore set (Linux's sem_array)
+ * @perm: id, key, owner and mode
+ * @ctime: time of creation or of the last IPC_SET, SETVAL or SETALL
+ * @pending_alter: waiting complex operations that alter the set, and
+ *	single ones while complex ones wait
+ * @pending_const: waiting complex operations that do not alter it
+ * @undos: the undo entries of this set (struct sipc_undo.list_id)
+ * @nsems: semaphores in the set
+ * @complex_count: complex operations waiting
+ * @sems: the semaphores
+ *
+ * All under @perm.lock.
+ */
+struct sipc_sem {
+	struct sipc_perm perm;
+	time64_t ctime;
+	struct list_head pending_alter;
+	struct list_head pending_const;
+	struct list_head undos;
+	int nsems;
+	int complex_count;
+	struct sem_one sems[];
+};
+
+#define sem_of(p)	container_of(p, struct sipc_sem, perm)
+
+/**
+ * struct sem_queue - a waiting semop(), on its task's stack
+ * @list: in one of the set's pending lists
+ * @sleeper: the task
+ * @undo: its undo entry for the set, NULL without SEM_UNDO
+ * @pid: its thread group, recorded as the semaphores' pid on success
+ * @status: -EINTR while waiting, then the result, stored last by the
+ *	waker (release)
+ * @sops: the operations
+ * @blocking: the operation it waits on
+ * @nsops: how many operations
+ * @alter: some operation changes a value
+ * @dupsop: some semaphore may be altered twice: apply one by one
+ */
+struct sem_queue {
+	struct list_head list;
+	struct task_struct *sleeper;
+	struct sipc_undo *undo;
+	struct pid *pid;
+	int status;
+	struct sembuf *sops;
+	struct sembuf *blocking;
+	int nsops;
+	bool alter;
+	bool dupsop;
+};
+
+/**
+ * struct sipc_undo_list - a thread group's SEM_UNDO adjustments
+ * @node: in sem_undo_lists, under sem_undo_lists_lock
+ * @owner: the thread group; only compared, never dereferenced
+ * @refcount: one per entry, plus one per user in flight; at zero the
+ *	list leaves sem_undo_lists and is freed
+ * @lock: protects @undos
+ * @undos: the entries (struct sipc_undo.list_proc), latest used first
+ * @rcu: frees the list after a grace period
+ */
+struct sipc_undo_list {
+	struct hlist_node node;
+	const struct signal_struct *owner;
+	refcount_t refcount;
+	spinlock_t lock;	/* protects undos */
+	struct list_head undos;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct sipc_undo - one set's adjustments in an undo list
+ * @list_proc: in @ulp->undos, under @ulp->lock
+ * @list_id: in the set's @undos, under its lock
+ * @ulp: the list
+ * @sma: the set; NULL once the entry left both lists (under both locks)
+ * @rcu: frees the entry after a grace period
+ * @semadj: per semaphore, what exit adds back
+ */
+struct sipc_undo {
+	struct list_head list_proc;
+	struct list_head list_id;
+	struct sipc_undo_list *ulp;
+	struct sipc_sem *sma;
+	struct rcu_head rcu;
+	short semadj[];
+};
+
+static DEFINE_SPINLOCK(sem_undo_lists_lock);	/* protects the table */
+static DEFINE_HASHTABLE(sem_undo_lists, 6);
+
+static struct sipc_ids *sem_ids(struct sipc_ns *ns)
+{
+	return &ns->ids[SIPC_SEM];
+}
+
+static int sem_limit(struct sipc_ns *ns, int which)
+{
+	return READ_ONCE(ns->limits.sem[which]);
+}
+
+static void sem_free_rcu(struct rcu_head *rcu)
+{
+	kvfree(sem_of(container_of(rcu, struct sipc_perm, rcu)));
+}
+
+/* Make @*slot the thread group @pid (NULL: none). */
+static void sem_set_pid(struct pid **slot, struct pid *pid)
+{
+	if (*slot == pid)
+		return;
+	put_pid(*slot);
+	*slot = get_pid(pid);
+}
+
+static void sem_lock(struct sipc_sem *sma)
+	__acquires(&sma->perm.lock)
+{
+	spin_lock(&sma->perm.lock);
+}
+
+/*
+ * sem_unlock() - split the queues back out if no complex operation
+ * waits any more (unmerge_queues()), then unlock
+ */
+static void sem_unlock(struct sipc_sem *sma)
+	__releases(&sma->perm.lock)
+{
+	struct sem_queue *q, *tmp;
+
+	if (!sma->complex_count) {
+		list_for_each_entry_safe(q, tmp, &sma->pending_alter, list)
+			list_add_tail(&q->list,
+				      &sma->sems[q->sops[0].sem_num].pending_alter);
+		INIT_LIST_HEAD(&sma->pending_alter);
+	}
+	spin_unlock(&sma->perm.lock);
+}
+
+/*
+ * sem_merge_queues() - move every waiting single altering operation to
+ * the set's list, before the first complex one queues (merge_queues())
+ *
+ * Context: the set locked.
+ */
+static void sem_merge_queues(struct sipc_sem *sma)
+{
+	int i;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	for (i = 0; i < sma->nsems; i++)
+		list_splice_init(&sma->sems[i].pending_alter,
+				 &sma->pending_alter);
+}
+
+/*
+ * sem_perform_dup() - sem_perform() for operations that may alter one
+ * semaphore twice: apply each in turn, undo them all if one cannot be
+ * (perform_atomic_semop_slow())
+ *
+ * Context: the set locked (asserted by sem_perform()).
+ */
+static int sem_perform_dup(struct sipc_sem *sma, struct sem_queue *q)
+{
+	struct sembuf *sop, *sops = q->sops;
+	struct sipc_undo *un = q->undo;
+	int result;
+
+	for (sop = sops; sop < sops + q->nsops; sop++) {
+		int idx = array_index_nospec(sop->sem_num, sma->nsems);
+		struct sem_one *curr = &sma->sems[idx];
+
+		result = curr->val;
+		if (!sop->sem_op && result)
+			goto would_block;
+		result += sop->sem_op;
+		if (result < 0)
+			goto would_block;
+		if (result > SEMVMX) {
+			result = -ERANGE;
+			goto undo;
+		}
+		if (sop->sem_flg & SEM_UNDO) {
+			int adj = un->semadj[sop->sem_num] - sop->sem_op;
+
+			if (adj < -SEMAEM - 1 || adj > SEMAEM) {
+				result = -ERANGE;
+				goto undo;
+			}
+			un->semadj[sop->sem_num] = adj;
+		}
+		curr->val = result;
+	}
+	for (sop = sops; sop < sops + q->nsops; sop++)
+		sem_set_pid(&sma->sems[sop->sem_num].pid, q->pid);
+	return 0;
+
+would_block:
+	q->blocking = sop;
+	result = (sop->sem_flg & IPC_NOWAIT) ? -EAGAIN : 1;
+undo:
+	while (sop > sops) {
+		sop--;
+		sma->sems[sop->sem_num].val -= sop->sem_op;
+		if (sop->sem_flg & SEM_UNDO)
+			un->semadj[sop->sem_num] += sop->sem_op;
+	}
+	return result;
+}
+
+/*
+ * sem_perform() - try @q's operations, all or none (perform_atomic_semop())
+ *
+ * An operation blocks when it waits for zero on a non-zero value or would
+ * take a value below zero; a value above SEMVMX, or an adjustment beyond
+ * what a short holds, is ERANGE. The first operation that fails decides.
+ *
+ * Context: the set locked.
+ * Return: 0 (done), 1 (must wait; @q->blocking says on what), -EAGAIN
+ * (would wait, with IPC_NOWAIT) or -ERANGE.
+ */
+static int sem_perform(struct sipc_sem *sma, struct sem_queue *q)
+{
+	struct sembuf *sop, *sops = q->sops;
+	struct sipc_undo *un = q->undo;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	if (unlikely(q->dupsop))
+		return sem_perform_dup(sma, q);
+
+	/* Check everything first: no change to undo when one must wait. */
+	for (sop = sops; sop < sops + q->nsops; sop++) {
+		int idx = array_index_nospec(sop->sem_num, sma->nsems);
+		int result = sma->sems[idx].val;
+
+		if (!sop->sem_op && result)
+			goto would_block;
+		result += sop->sem_op;
+		if (result < 0)
+			goto would_block;
+		if (result > SEMVMX)
+			return -ERANGE;
+		if (sop->sem_flg & SEM_UNDO) {
+			int adj = un->semadj[sop->sem_num] - sop->sem_op;
+
+			if (adj < -SEMAEM - 1 || adj > SEMAEM)
+				return -ERANGE;
+		}
+	}
+	for (sop = sops; sop < sops + q->nsops; sop++) {
+		struct sem_one *curr = &sma->sems[sop->sem_num];
+
+		if (sop->sem_flg & SEM_UNDO)
+			un->semadj[sop->sem_num] -= sop->sem_op;
+		curr->val += sop->sem_op;
+		sem_set_pid(&curr->pid, q->pid);
+	}
+	return 0;
+
+would_block:
+	q->blocking = sop;
+	return (sop->sem_flg & IPC_NOWAIT) ? -EAGAIN : 1;
+}
+
+/*
+ * sem_queue_wake() - give a sleeper its result and wake it
+ *
+ * It may read @status and return without the lock, so @q is not touched
+ * after the store; the task reference keeps the wake-up valid.
+ *
+ * Context: the set locked; @q already off its list.
+ */
+static void sem_queue_wake(struct sem_queue *q, int status)
+{
+	struct task_struct *sleeper = get_task_struct(q->sleeper);
+
+	/* Pairs with sem_wait()'s acquire: the operations are done. */
+	smp_store_release(&q->status, status);
+	wake_up_process(sleeper);
+	put_task_struct(sleeper);
+}
+
+static void sem_queue_unlink(struct sipc_sem *sma, struct sem_queue *q)
+{
+	list_del(&q->list);
+	if (q->nsops > 1)
+		sma->complex_count--;
+}
+
+/*
+ * sem_wake_const() - complete the wait-for-zero operations on semaphore
+ * @semnum that can be, or the complex ones for -1 (wake_const_ops())
+ *
+ * Context: the set locked.
+ * Return: true when one completed successfully.
+ */
+static bool sem_wake_const(struct sipc_sem *sma, int semnum)
+{
+	struct list_head *pending = semnum == -1 ? &sma->pending_const :
+				    &sma->sems[semnum].pending_const;
+	struct sem_queue *q, *tmp;
+	bool completed = false;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	list_for_each_entry_safe(q, tmp, pending, list) {
+		int err = sem_perform(sma, q);
+
+		if (err > 0)
+			continue;
+		sem_queue_unlink(sma, q);
+		sem_queue_wake(q, err);
+		if (!err)
+			completed = true;
+	}
+	return completed;
+}
+
+/*
+ * sem_wake_zero() - after @sops (NULL: any semaphore) changed values,
+ * complete the wait-for-zero operations on those now zero, then the
+ * complex ones if any was (do_smart_wakeup_zero())
+ *
+ * Context: the set locked.
+ * Return: true when one completed successfully.
+ */
+static bool sem_wake_zero(struct sipc_sem *sma, struct sembuf *sops,
+			  int nsops)
+{
+	bool completed = false, got_zero = false;
+	int i, n = sops ? nsops : sma->nsems;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	for (i = 0; i < n; i++) {
+		int num = sops ? sops[i].sem_num : i;
+
+		if (!sma->sems[num].val) {
+			got_zero = true;
+			completed |= sem_wake_const(sma, num);
+		}
+	}
+	if (got_zero)
+		completed |= sem_wake_const(sma, -1);
+	return completed;
+}
+
+/*
+ * sem_must_restart() - could the operation @q that just completed let an
+ * earlier waiter through? (check_restart()) Only complex operations, or
+ * waiting complex ones, can: a single waiter completing is a decrement,
+ * and the waiters before it saw a higher value and still could not.
+ */
+static bool sem_must_restart(struct sipc_sem *sma, struct sem_queue *q)
+{
+	return !list_empty(&sma->pending_alter) || q->nsops > 1;
+}
+
+/*
+ * sem_update_queue() - complete the altering operations waiting on
+ * semaphore @semnum, or on the set's list for -1, oldest first
+ * (update_queue())
+ *
+ * Context: the set locked.
+ * Return: true when one completed successfully.
+ */
+static bool sem_update_queue(struct sipc_sem *sma, int semnum)
+{
+	struct list_head *pending = semnum == -1 ? &sma->pending_alter :
+				    &sma->sems[semnum].pending_alter;
+	struct sem_queue *q, *tmp;
+	bool completed = false;
+
+	lockdep_assert_held(&sma->perm.lock);
+again:
+	list_for_each_entry_safe(q, tmp, pending, list) {
+		bool restart = false;
+		int err;
+
+		/*
+		 * The single operations on a semaphore at zero are all
+		 * decrements (increments never wait): none can complete.
+		 */
+		if (semnum != -1 && !sma->sems[semnum].val)
+			break;
+		err = sem_perform(sma, q);
+		if (err > 0)
+			continue;
+		sem_queue_unlink(sma, q);
+		if (!err) {
+			completed = true;
+			sem_wake_zero(sma, q->sops, q->nsops);
+			restart = sem_must_restart(sma, q);
+		}
+		sem_queue_wake(q, err);
+		if (restart)
+			goto again;
+	}
+	return completed;
+}
+
+static void sem_set_otime(struct sipc_sem *sma, struct sembuf *sops)
+{
+	sma->sems[sops ? sops[0].sem_num : 0].otime = ktime_get_real_seconds();
+}
+
+/*
+ * sem_smart_update() - complete what the change made by @sops (NULL:
+ * unknown, any semaphore) lets through, and set the operation time if
+ * @otime or anything completed (do_smart_update())
+ *
+ * Context: the set locked.
+ */
+static void sem_smart_update(struct sipc_sem *sma, struct sembuf *sops,
+			     int nsops, bool otime)
+{
+	int i;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	otime |= sem_wake_zero(sma, sops, nsops);
+	if (!list_empty(&sma->pending_alter)) {
+		otime |= sem_update_queue(sma, -1);
+	} else if (!sops) {
+		for (i = 0; i < sma->nsems; i++)
+			otime |= sem_update_queue(sma, i);
+	} else {
+		/*
+		 * No complex waiter: every waiter decrements, and only the
+		 * semaphores we raised can let one through.
+		 */
+		for (i = 0; i < nsops; i++)
+			if (sops[i].sem_op > 0)
+				otime |= sem_update_queue(sma, sops[i].sem_num);
+	}
+	if (otime)
+		sem_set_otime(sma, sops);
+}
+
+/* Does @q wait on semaphore @semnum, for zero or for more? (check_qop()) */
+static bool sem_queue_waits_on(struct sem_queue *q, int semnum, bool zero)
+{
+	struct sembuf *sop = q->blocking;
+
+	if (sop->sem_num != semnum)
+		return false;
+	return zero ? !sop->sem_op : sop->sem_op < 0;
+}
+
+/*
+ * sem_count_waiters() - GETZCNT (@zero) and GETNCNT: the tasks whose
+ * first operation that cannot proceed waits on @semnum (count_semcnt())
+ *
+ * Context: the set locked.
+ */
+static int sem_count_waiters(struct sipc_sem *sma, int semnum, bool zero)
+{
+	struct sem_one *sem = &sma->sems[semnum];
+	struct sem_queue *q;
+	int n = 0;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	list_for_each_entry(q, zero ? &sem->pending_const : &sem->pending_alter,
+			    list)
+		n++;
+	list_for_each_entry(q, &sma->pending_alter, list)
+		n += sem_queue_waits_on(q, semnum, zero);
+	if (zero)
+		list_for_each_entry(q, &sma->pending_const, list)
+			n += sem_queue_waits_on(q, semnum, zero);
+	return n;
+}
+
+/* Clear @semnum's adjustment (-1: all) in every undo list. */
+static void sem_clear_semadj(struct sipc_sem *sma, int semnum)
+{
+	struct sipc_undo *un;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	list_for_each_entry(un, &sma->undos, list_id) {
+		if (semnum >= 0)
+			un->semadj[semnum] = 0;
+		else
+			memset(un->semadj, 0, sma->nsems * sizeof(short));
+	}
+}
+
+static struct sipc_undo_list *sem_undo_list_find(const struct signal_struct *owner)
+{
+	struct sipc_undo_list *ulp;
+
+	hash_for_each_possible_rcu(sem_undo_lists, ulp, node,
+				   (unsigned long)owner)
+		if (ulp->owner == owner && refcount_inc_not_zero(&ulp->refcount))
+			return ulp;
+	return NULL;
+}
+
+/* @owner's undo list, referenced, or NULL. Context: any. */
+static struct sipc_undo_list *sem_undo_list_tryget(const struct signal_struct *owner)
+{
+	struct sipc_undo_list *ulp;
+
+	rcu_read_lock();
+	ulp = sem_undo_list_find(owner);
+	rcu_read_unlock();
+	return ulp;
+}
+
+/*
+ * sem_undo_list_get() - the caller's thread group's undo list,
+ * referenced, created if it has none (get_undo_list())
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: the list or ERR_PTR(-ENOMEM).
+ */
+static struct sipc_undo_list *sem_undo_list_get(void)
+{
+	const struct signal_struct *owner = current->signal;
+	struct sipc_undo_list *ulp, *new;
+
+	ulp = sem_undo_list_tryget(owner);
+	if (ulp)
+		return ulp;
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return ERR_PTR(-ENOMEM);
+	new->owner = owner;
+	refcount_set(&new->refcount, 1);
+	spin_lock_init(&new->lock);
+	INIT_LIST_HEAD(&new->undos);
+
+	/* Another thread of the group may have created it meanwhile. */
+	spin_lock(&sem_undo_lists_lock);
+	ulp = sem_undo_list_find(owner);
+	if (!ulp) {
+		hash_add_rcu(sem_undo_lists, &new->node, (unsigned long)owner);
+		ulp = new;
+		new = NULL;
+	}
+	spin_unlock(&sem_undo_lists_lock);
+	kfree(new);
+	return ulp;
+}
+
+/* Drop a reference; the last frees the list. Context: any. */
+static void sem_undo_list_put(struct sipc_undo_list *ulp)
+{
+	if (!refcount_dec_and_lock(&ulp->refcount, &sem_undo_lists_lock))
+		return;
+	hash_del_rcu(&ulp->node);
+	spin_unlock(&sem_undo_lists_lock);
+	kfree_rcu(ulp, rcu);
+}
+
+/*
+ * sem_undo_lookup() - @ulp's entry for @sma, moved to the front
+ * (lookup_undo())
+ *
+ * Context: @ulp->lock held.
+ */
+static struct sipc_undo *sem_undo_lookup(struct sipc_undo_list *ulp,
+					 struct sipc_sem *sma)
+{
+	struct sipc_undo *un;
+
+	lockdep_assert_held(&ulp->lock);
+
+	list_for_each_entry(un, &ulp->undos, list_proc) {
+		if (un->sma == sma) {
+			list_move(&un->list_proc, &ulp->undos);
+			return un;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * sem_undo_unlink() - take @un off its set and its list; the caller
+ * frees it after a grace period
+ *
+ * Context: @un's set locked.
+ */
+static void sem_undo_unlink(struct sipc_undo *un)
+{
+	struct sipc_undo_list *ulp = un->ulp;
+
+	lockdep_assert_held(&un->sma->perm.lock);
+
+	list_del(&un->list_id);
+	spin_lock(&ulp->lock);
+	list_del(&un->list_proc);
+	un->sma = NULL;
+	spin_unlock(&ulp->lock);
+	sem_undo_list_put(ulp);
+}
+
+/*
+ * sem_undo_find_alloc() - the caller's undo entry for set @semid,
+ * created if it has none (find_alloc_undo())
+ * @ulpp: set to the caller's undo list, referenced, unless the list
+ *	could not be had; the caller puts it when done
+ *
+ * Context: process context, may sleep, no locks held. Returns with
+ * rcu_read_lock() held on success: the entry is freed after a grace
+ * period once its set is removed.
+ * Return: the entry, or ERR_PTR(-ENOMEM, -EINVAL, -EIDRM).
+ */
+static struct sipc_undo *sem_undo_find_alloc(struct sipc_ns *ns, int semid,
+					     struct sipc_undo_list **ulpp)
+	__acquires(RCU)
+{
+	struct sipc_undo_list *ulp;
+	struct sipc_undo *un, *new;
+	struct sipc_perm *perm;
+	struct sipc_sem *sma;
+
+	ulp = sem_undo_list_get();
+	if (IS_ERR(ulp))
+		return ERR_CAST(ulp);
+	*ulpp = ulp;
+
+	rcu_read_lock();
+	perm = sipc_ids_obtain_check(sem_ids(ns), semid);
+	if (IS_ERR(perm)) {
+		rcu_read_unlock();
+		return ERR_CAST(perm);
+	}
+	sma = sem_of(perm);
+	spin_lock(&ulp->lock);
+	un = sem_undo_lookup(ulp, sma);
+	spin_unlock(&ulp->lock);
+	if (un)
+		return un;
+
+	if (!sipc_perm_getref(perm)) {
+		rcu_read_unlock();
+		return ERR_PTR(-EIDRM);
+	}
+	rcu_read_unlock();
+	new = kvzalloc(struct_size(new, semadj, sma->nsems), GFP_KERNEL_ACCOUNT);
+	rcu_read_lock();
+	sem_lock(sma);
+	/* Our RCU read side keeps the memory past this put. */
+	sipc_perm_putref(perm, sem_free_rcu);
+	un = ERR_PTR(-ENOMEM);
+	if (!new)
+		goto out_unlock;
+	un = ERR_PTR(-EIDRM);
+	if (perm->deleted)
+		goto out_unlock;
+	spin_lock(&ulp->lock);
+	/* Another thread of the group may have made one meanwhile. */
+	un = sem_undo_lookup(ulp, sma);
+	if (!un) {
+		new->ulp = ulp;
+		new->sma = sma;
+		refcount_inc(&ulp->refcount);
+		list_add(&new->list_proc, &ulp->undos);
+		list_add(&new->list_id, &sma->undos);
+		un = new;
+		new = NULL;
+	}
+	spin_unlock(&ulp->lock);
+out_unlock:
+	sem_unlock(sma);
+	if (IS_ERR(un))
+		rcu_read_unlock();
+	/* Never published; we may still be in a read side. */
+	if (new)
+		kvfree_rcu(new, rcu);
+	return un;
+}
+
+/*
+ * sem_undo_apply_one() - apply and free the first entry of @ulp, clamping
+ * each value to 0..SEMVMX, and complete what that lets through (the loop
+ * body of exit_sem())
+ *
+ * Context: any, even atomic; takes spinlocks only.
+ * Return: false when @ulp is empty.
+ */
+static bool sem_undo_apply_one(struct sipc_undo_list *ulp)
+{
+	struct sipc_sem *sma;
+	struct sipc_undo *un;
+	int i;
+
+	rcu_read_lock();
+	spin_lock(&ulp->lock);
+	un = list_first_entry_or_null(&ulp->undos, struct sipc_undo, list_proc);
+	/* Listed: the set is not yet freed, and RCU keeps it from now on. */
+	sma = un ? un->sma : NULL;
+	spin_unlock(&ulp->lock);
+	if (!un) {
+		rcu_read_unlock();
+		return false;
+	}
+	sem_lock(sma);
+	/* A removal of the set, or another exiting thread, took it first. */
+	if (un->sma != sma)
+		goto out_unlock;
+	sem_undo_unlink(un);
+	for (i = 0; i < sma->nsems; i++) {
+		struct sem_one *sem = &sma->sems[i];
+
+		if (!un->semadj[i])
+			continue;
+		sem->val = clamp(sem->val + un->semadj[i], 0, SEMVMX);
+		sem_set_pid(&sem->pid, task_tgid(current));
+	}
+	sem_smart_update(sma, NULL, 0, true);
+	kvfree_rcu(un, rcu);
+out_unlock:
+	sem_unlock(sma);
+	rcu_read_unlock();
+	return true;
+}
+
+/**
+ * sipc_sem_exit_task() - Linux's exit_sem() for a thread group
+ * @task: current, exiting (from the sched_process_exit probe) or leaving
+ *	its namespace (unshare, setns)
+ *
+ * When @task is the last live thread of its group, every adjustment of
+ * the group's undo list is applied and the list is dropped; otherwise
+ * nothing happens (the other threads share the list).
+ *
+ * Context: any, even with preemption disabled: takes spinlocks only.
+ */
+void sipc_sem_exit_task(struct task_struct *task)
+{
+	int live = atomic_read(&task->signal->live);
+	struct sipc_undo_list *ulp;
+
+	/* An exiting thread has already left the count. */
+	if (live > !(task->flags & PF_EXITING))
+		return;
+	ulp = sem_undo_list_tryget(task->signal);
+	if (!ulp)
+		return;
+	while (sem_undo_apply_one(ulp))
+		;
+	sem_undo_list_put(ulp);
+}
+
+/*
+ * sem_newary() - create a set (newary())
+ *
+ * Context: the sem rwsem held for write.
+ * Return: the new id, or -EINVAL (no semaphores), -ENOSPC (semmns,
+ * semmni, ids) or -ENOMEM.
+ */
+static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
+{
+	struct sipc_ns *ns = ids->ns;
+	int nsems = *(int *)arg;
+	struct sipc_sem *sma;
+	int i, id;
+
+	lockdep_assert_held_write(&ids->rwsem);
+
+	if (!nsems)
+		return -EINVAL;
+	if (ns->sem_used + nsems > sem_limit(ns, SEM_LIM_MNS))
+		return -ENOSPC;
+	if (nsems > (INT_MAX - sizeof(*sma)) / sizeof(sma->sems[0]))
+		return -ENOMEM;
+	sma = kvzalloc(struct_size(sma, sems, nsems), GFP_KERNEL_ACCOUNT);
+	if (!sma)
+		return -ENOMEM;
+	sma->perm.mode = semflg & 0777;
+	sma->perm.key = key;
+	for (i = 0; i < nsems; i++) {
+		INIT_LIST_HEAD(&sma->sems[i].pending_alter);
+		INIT_LIST_HEAD(&sma->sems[i].pending_const);
+	}
+	INIT_LIST_HEAD(&sma->pending_alter);
+	INIT_LIST_HEAD(&sma->pending_const);
+	INIT_LIST_HEAD(&sma->undos);
+	sma->nsems = nsems;
+	sma->ctime = ktime_get_real_seconds();
+
+	/* Locks and publishes the set: nothing below may fail. */
+	id = sipc_ids_add(ids, &sma->perm, sem_limit(ns, SEM_LIM_MNI));
+	if (id < 0) {
+		kvfree(sma);
+		return id;
+	}
+	ns->sem_used += nsems;
+	id = sma->perm.id;
+	sem_unlock(sma);
+	rcu_read_unlock();
+	return id;
+}
+
+/* semget() of an existing set: it must have @arg's nsems at least. */
+static int sem_more_checks(struct sipc_perm *perm, void *arg)
+{
+	return *(int *)arg > sem_of(perm)->nsems ? -EINVAL : 0;
+}
+
+/*
+ * sem_freeary() - remove a set: its undo entries go, every sleeper fails
+ * with EIDRM (freeary())
+ *
+ * Context: the sem rwsem held for write, RCU and @perm's lock held;
+ * returns with the rwsem only.
+ */
+static void sem_freeary(struct sipc_ids *ids, struct sipc_perm *perm)
+	__releases(&perm->lock) __releases(RCU)
+{
+	struct sipc_sem *sma = sem_of(perm);
+	struct sipc_undo *un, *utmp;
+	struct sem_queue *q, *qtmp;
+	int i;
+
+	lockdep_assert_held_write(&ids->rwsem);
+	lockdep_assert_held(&perm->lock);
+
+	list_for_each_entry_safe(un, utmp, &sma->undos, list_id) {
+		sem_undo_unlink(un);
+		kvfree_rcu(un, rcu);
+	}
+	list_for_each_entry_safe(q, qtmp, &sma->pending_const, list) {
+		sem_queue_unlink(sma, q);
+		sem_queue_wake(q, -EIDRM);
+	}
+	list_for_each_entry_safe(q, qtmp, &sma->pending_alter, list) {
+		sem_queue_unlink(sma, q);
+		sem_queue_wake(q, -EIDRM);
+	}
+	for (i = 0; i < sma->nsems; i++) {
+		struct sem_one *sem = &sma->sems[i];
+
+		list_for_each_entry_safe(q, qtmp, &sem->pending_const, list) {
+			sem_queue_unlink(sma, q);
+			sem_queue_wake(q, -EIDRM);
+		}
+		list_for_each_entry_safe(q, qtmp, &sem->pending_alter, list) {
+			sem_queue_unlink(sma, q);
+			sem_queue_wake(q, -EIDRM);
+		}
+		sem_set_pid(&sem->pid, NULL);
+	}
+	sipc_ids_rmid(ids, perm);
+	sem_unlock(sma);
+	rcu_read_unlock();
+	ids->ns->sem_used -= sma->nsems;
+	sipc_perm_putref(perm, sem_free_rcu);
+}
+
+/**
+ * sipc_sem_init_ns() - start a namespace with no semaphores
+ * @ns: the namespace; ns.c set its limits
+ *
+ * Context: process context, before @ns is reachable.
+ */
+void sipc_sem_init_ns(struct sipc_ns *ns)
+{
+	ns->sem_used = 0;
+}
+
+/**
+ * sipc_sem_exit_ns() - destroy every set of a dying namespace
+ * @ns: the namespace, unreachable; its tasks are gone, so no one sleeps
+ *	on its sets, but undo lists may still hold entries for them
+ *
+ * Context: process context, may sleep, no locks held.
+ */
+void sipc_sem_exit_ns(struct sipc_ns *ns)
+{
+	sipc_ids_free_all(sem_ids(ns), sem_freeary);
+}
+
+/**
+ * sipc_sem_get() - semget(2) in @ns
+ * @ns: the caller's namespace
+ * @key: the key, IPC_PRIVATE for a new private set
+ * @nsems: semaphores in a new set; at most those of an existing one
+ * @semflg: IPC_CREAT, IPC_EXCL and the mode bits
+ *
+ * Context: process context, may sleep.
+ * Return: the set id, or -EINVAL, -ENOENT, -EEXIST, -EACCES, -ENOSPC,
+ * -ENOMEM.
+ */
+long sipc_sem_get(struct sipc_ns *ns, key_t key, int nsems, int semflg)
+{
+	static const struct sipc_get_ops ops = {
+		.newobj = sem_newary,
+		.more_checks = sem_more_checks,
+	};
+
+	if (nsems < 0 || nsems > sem_limit(ns, SEM_LIM_MSL))
+		return -EINVAL;
+	return sipc_ids_get(sem_ids(ns), key, semflg, &ops, &nsems);
+}
+
+/*
+ * sem_queue_add() - queue @q to wait, where its kind of operation waits
+ *
+ * Context: the set locked.
+ */
+static void sem_queue_add(struct sipc_sem *sma, struct sem_queue *q)
+{
+	struct sembuf *sops = q->sops;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	if (q->nsops == 1) {
+		struct sem_one *curr =
+			&sma->sems[array_index_nospec(sops->sem_num, sma->nsems)];
+
+		if (!q->alter)
+			list_add_tail(&q->list, &curr->pending_const);
+		else if (sma->complex_count)
+			list_add_tail(&q->list, &sma->pending_alter);
+		else
+			list_add_tail(&q->list, &curr->pending_alter);
+		return;
+	}
+	if (!sma->complex_count)
+		sem_merge_queues(sma);
+	list_add_tail(&q->list, q->alter ? &sma->pending_alter :
+					   &sma->pending_const);
+	sma->complex_count++;
+}
+
+/*
+ * sem_wait() - sleep until the operations completed or failed, the
+ * timeout, a signal, or the set's removal (the wait of __do_semtimedop())
+ *
+ * Context: called with RCU and the set's lock held, @q queued; returns
+ * with both released.
+ * Return: the result a waker stored, -EAGAIN (timed out), -EINTR (a
+ * signal; never restarted, as in Linux) or -EIDRM.
+ */
+static int sem_wait(struct sipc_sem *sma, struct sem_queue *q, ktime_t *exp)
+	__releases(&sma->perm.lock) __releases(RCU)
+{
+	bool timed_out;
+	int err;
+
+	do {
+		WRITE_ONCE(q->status, -EINTR);
+		q->sleeper = current;
+		__set_current_state(TASK_INTERRUPTIBLE);
+		sem_unlock(sma);
+		rcu_read_unlock();
+		timed_out = !schedule_hrtimeout_range(exp,
+						      current->timer_slack_ns,
+						      HRTIMER_MODE_ABS);
+		/*
+		 * Without a reference, RCU keeps the set: a removal wakes
+		 * every sleeper before the set can be freed, so if we find
+		 * no result, it cannot have been freed before this read.
+		 */
+		rcu_read_lock();
+		err = READ_ONCE(q->status);
+		if (err != -EINTR) {
+			/* Pairs with sem_queue_wake()'s release. */
+			smp_acquire__after_ctrl_dep();
+			rcu_read_unlock();
+			return err;
+		}
+		sem_lock(sma);
+		/* Linux returns the -EINTR it read if it lost this race. */
+		if (sma->perm.deleted)
+			goto out_unlock;
+		err = READ_ONCE(q->status);
+		if (err != -EINTR)
+			goto out_unlock;
+		if (timed_out)
+			err = -EAGAIN;
+	} while (err == -EINTR && !signal_pending(current));
+	sem_queue_unlink(sma, q);
+out_unlock:
+	sem_unlock(sma);
+	rcu_read_unlock();
+	return err;
+}
+
+/*
+ * sem_do_op() - semtimedop() on operations copied in (__do_semtimedop())
+ *
+ * Context: process context, may sleep, no locks held.
+ */
+static long sem_do_op(struct sipc_ns *ns, int semid, struct sembuf *sops,
+		      unsigned int nsops, const struct timespec64 *timeout)
+{
+	struct sem_queue q = {
+		.sops = sops, .nsops = nsops, .pid = task_tgid(current),
+	};
+	struct sipc_undo_list *ulp = NULL;
+	ktime_t expires, *exp = NULL;
+	unsigned long dup = 0;
+	struct sipc_perm *perm;
+	struct sipc_sem *sma;
+	bool undos = false;
+	struct sembuf *sop;
+	int max = 0;
+	long err;
+
+	if (semid < 0)
+		return -EINVAL;
+	if (timeout) {
+		if (!timespec64_valid(timeout))
+			return -EINVAL;
+		expires = ktime_add_safe(ktime_get(),
+					 timespec64_to_ktime(*timeout));
+		exp = &expires;
+	}
+
+	for (sop = sops; sop < sops + nsops; sop++) {
+		unsigned long mask = 1UL << (sop->sem_num % BITS_PER_LONG);
+
+		max = max_t(int, max, sop->sem_num);
+		if (sop->sem_flg & SEM_UNDO)
+			undos = true;
+		/* An earlier operation altered the same (or an aliasing) one. */
+		if (dup & mask)
+			q.dupsop = true;
+		if (sop->sem_op) {
+			q.alter = true;
+			dup |= mask;
+		}
+	}
+
+	if (undos) {
+		q.undo = sem_undo_find_alloc(ns, semid, &ulp);
+		if (IS_ERR(q.undo)) {
+			err = PTR_ERR(q.undo);
+			goto out_put_ulp;
+		}
+	} else {
+		rcu_read_lock();
+	}
+
+	perm = sipc_ids_obtain_check(sem_ids(ns), semid);
+	if (IS_ERR(perm)) {
+		err = PTR_ERR(perm);
+		goto out_unlock_rcu;
+	}
+	sma = sem_of(perm);
+	err = -EFBIG;
+	if (max >= sma->nsems)
+		goto out_unlock_rcu;
+	err = -EACCES;
+	if (sipc_ipcperms(ns, perm, q.alter ? 0222 : 0444))
+		goto out_unlock_rcu;
+
+	sem_lock(sma);
+	err = -EIDRM;
+	/* Removed since the lookup; or the undo entry was for a set
+	 * removed since, whose id a new set got.
+	 */
+	if (perm->deleted || (q.undo && q.undo->sma != sma))
+		goto out_unlock;
+
+	err = sem_perform(sma, &q);
+	if (!err) {
+		if (q.alter)
+			sem_smart_update(sma, sops, nsops, true);
+		else
+			sem_set_otime(sma, sops);
+		goto out_unlock;
+	}
+	if (err < 0)
+		goto out_unlock;
+
+	sem_queue_add(sma, &q);
+	err = sem_wait(sma, &q, exp);
+	goto out_put_ulp;
+
+out_unlock:
+	sem_unlock(sma);
+out_unlock_rcu:
+	rcu_read_unlock();
+out_put_ulp:
+	if (ulp)
+		sem_undo_list_put(ulp);
+	return err;
+}
+
+/**
+ * sipc_sem_op() - semop(2) and semtimedop(2) in @ns (do_semtimedop())
+ * @ns: the caller's namespace
+ * @semid: the set id
+ * @usops: the operations, in user memory
+ * @nsops: how many, at most semopm
+ * @timeout: relative timeout, copied in already; NULL for none
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: 0, or -E2BIG, -EINVAL, -ENOMEM, -EFAULT, -EFBIG, -EACCES,
+ * -EIDRM, -ERANGE, -EAGAIN or -EINTR.
+ */
+long sipc_sem_op(struct sipc_ns *ns, int semid, struct sembuf __user *usops,
+		 unsigned int nsops, const struct timespec64 *timeout)
+{
+	struct sembuf fast_sops[SEM_OPS_FAST];
+	struct sembuf *sops = fast_sops;
+	long err;
+
+	if (nsops > (unsigned int)sem_limit(ns, SEM_LIM_OPM))
+		return -E2BIG;
+	if (nsops < 1)
+		return -EINVAL;
+	if (nsops > SEM_OPS_FAST) {
+		sops = kvmalloc_array(nsops, sizeof(*sops), GFP_KERNEL);
+		if (!sops)
+			return -ENOMEM;
+	}
+	err = -EFAULT;
+	if (!copy_from_user(sops, usops, nsops * sizeof(*sops)))
+		err = sem_do_op(ns, semid, sops, nsops, timeout);
+	if (sops != fast_sops)
+		kvfree(sops);
+	return err;
+}
+
+/* IPC_INFO and SEM_INFO. Return: the highest index in use, or -EFAULT */
+static int semctl_info(struct sipc_ns *ns, int cmd, void __user *p)
+{
+	struct sipc_ids *ids = sem_ids(ns);
+	struct seminfo info;
+	int max_idx;
+
+	memset(&info, 0, sizeof(info));
+	info.semmni = sem_limit(ns, SEM_LIM_MNI);
+	info.semmns = sem_limit(ns, SEM_LIM_MNS);
+	info.semmsl = sem_limit(ns, SEM_LIM_MSL);
+	info.semopm = sem_limit(ns, SEM_LIM_OPM);
+	info.semvmx = SEMVMX;
+	info.semmnu = SEMMNU;
+	info.semmap = SEMMAP;
+	info.semume = SEMUME;
+	down_read(&ids->rwsem);
+	if (cmd == SEM_INFO) {
+		info.semusz = ids->in_use;
+		info.semaem = ns->sem_used;
+	} else {
+		info.semusz = SEMUSZ;
+		info.semaem = SEMAEM;
+	}
+	max_idx = sipc_ids_max_idx(ids);
+	up_read(&ids->rwsem);
+	if (copy_to_user(p, &info, sizeof(info)))
+		return -EFAULT;
+	return max(max_idx, 0);
+}
+
+/*
+ * IPC_STAT (by id), SEM_STAT (by index) and SEM_STAT_ANY (by index, no
+ * permission check). Return: 0 for IPC_STAT, else the set's full id; or
+ * -EINVAL, -EACCES, -EIDRM.
+ */
+static int semctl_stat(struct sipc_ns *ns, int semid, int cmd,
+		       struct semid64_ds *out)
+{
+	struct sipc_perm *perm;
+	struct sipc_sem *sma;
+	time64_t otime;
+	int i, ret;
+
+	memset(out, 0, sizeof(*out));
+	perm = sipc_ids_lock_stat(sem_ids(ns), semid, cmd != IPC_STAT,
+				  cmd != SEM_STAT_ANY);
+	if (IS_ERR(perm))
+		return PTR_ERR(perm);
+	sma = sem_of(perm);
+	sipc_perm_to_user64(perm, &out->sem_perm);
+	otime = sma->sems[0].otime;
+	for (i = 1; i < sma->nsems; i++)
+		otime = max(otime, sma->sems[i].otime);
+	out->sem_otime = otime;
+	out->sem_ctime = sma->ctime;
+	out->sem_nsems = sma->nsems;
+	ret = cmd == IPC_STAT ? 0 : perm->id;
+	spin_unlock(&perm->lock);
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * sem_obtain_perm() - the set @semid, if the caller has @acc access
+ *
+ * Context: returns with RCU held on success, nothing held on failure.
+ * Return: the set (unlocked), or ERR_PTR(-EINVAL) or ERR_PTR(-EACCES).
+ */
+static struct sipc_sem *sem_obtain_perm(struct sipc_ns *ns, int semid,
+					short acc)
+	__acquires(RCU)
+{
+	struct sipc_perm *perm;
+
+	rcu_read_lock();
+	perm = sipc_ids_obtain_check(sem_ids(ns), semid);
+	if (!IS_ERR(perm) && sipc_ipcperms(ns, perm, acc))
+		perm = ERR_PTR(-EACCES);
+	if (IS_ERR(perm)) {
+		rcu_read_unlock();
+		return ERR_CAST(perm);
+	}
+	return sem_of(perm);
+}
+
+/*
+ * semctl_all() - GETALL and SETALL, through a buffer allocated (and for
+ * SETALL filled and checked) with the set pinned by a reference and no
+ * lock held
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: 0, or -EINVAL, -EACCES, -ENOMEM, -EFAULT, -ERANGE, -EIDRM.
+ */
+static int semctl_all(struct sipc_ns *ns, int semid, int cmd,
+		      u16 __user *uvals)
+{
+	struct sipc_sem *sma;
+	int i, nsems, err;
+	u16 *vals;
+
+	sma = sem_obtain_perm(ns, semid, cmd == SETALL ? 0222 : 0444);
+	if (IS_ERR(sma))
+		return PTR_ERR(sma);
+	nsems = sma->nsems;
+	if (!sipc_perm_getref(&sma->perm)) {
+		rcu_read_unlock();
+		return -EIDRM;
+	}
+	rcu_read_unlock();
+
+	err = -ENOMEM;
+	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL);
+	if (!vals)
+		goto out_putref;
+	if (cmd == SETALL) {
+		err = -EFAULT;
+		if (copy_from_user(vals, uvals, nsems * sizeof(*vals)))
+			goto out_free;
+		err = -ERANGE;
+		for (i = 0; i < nsems; i++)
+			if (vals[i] > SEMVMX)
+				goto out_free;
+	}
+
+	rcu_read_lock();
+	sem_lock(sma);
+	/* Removed while we did not hold the lock. */
+	err = -EIDRM;
+	if (sma->perm.deleted)
+		goto out_unlock;
+	for (i = 0; i < nsems; i++) {
+		struct sem_one *sem = &sma->sems[i];
+
+		if (cmd == GETALL) {
+			vals[i] = sem->val;
+			continue;
+		}
+		sem->val = vals[i];
+		sem_set_pid(&sem->pid, task_tgid(current));
+	}
+	if (cmd == SETALL) {
+		sem_clear_semadj(sma, -1);
+		sma->ctime = ktime_get_real_seconds();
+		sem_smart_update(sma, NULL, 0, false);
+	}
+	err = 0;
+out_unlock:
+	sem_unlock(sma);
+	rcu_read_unlock();
+	if (!err && cmd == GETALL &&
+	    copy_to_user(uvals, vals, nsems * sizeof(*vals)))
+		err = -EFAULT;
+out_free:
+	kvfree(vals);
+out_putref:
+	sipc_perm_putref(&sma->perm, sem_free_rcu);
+	return err;
+}
+
+/*
+ * semctl_get() - GETVAL, GETPID, GETNCNT, GETZCNT of semaphore @semnum
+ *
+ * Context: process context, no locks held.
+ * Return: the value asked for, or -EINVAL, -EACCES, -EIDRM.
+ */
+static int semctl_get(struct sipc_ns *ns, int semid, int semnum, int cmd)
+{
+	struct sipc_sem *sma;
+	struct sem_one *sem;
+	int ret;
+
+	sma = sem_obtain_perm(ns, semid, 0444);
+	if (IS_ERR(sma))
+		return PTR_ERR(sma);
+	ret = -EINVAL;
+	if (semnum < 0 || semnum >= sma->nsems)
+		goto out_unlock_rcu;
+	sem_lock(sma);
+	/* A removal may have won the race for the lock. */
+	ret = -EIDRM;
+	if (sma->perm.deleted)
+		goto out_unlock;
+	semnum = array_index_nospec(semnum, sma->nsems);
+	sem = &sma->sems[semnum];
+	if (cmd == GETVAL)
+		ret = sem->val;
+	else if (cmd == GETPID)
+		ret = pid_vnr(sem->pid);
+	else
+		ret = sem_count_waiters(sma, semnum, cmd == GETZCNT);
+out_unlock:
+	sem_unlock(sma);
+out_unlock_rcu:
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * semctl_setval() - SETVAL: set a value, clear its adjustment in every
+ * undo list, complete what that lets through
+ *
+ * Context: process context, no locks held.
+ * Return: 0, or -ERANGE, -EINVAL, -EACCES, -EIDRM.
+ */
+static int semctl_setval(struct sipc_ns *ns, int semid, int semnum, int val)
+{
+	struct sipc_perm *perm;
+	struct sipc_sem *sma;
+	struct sem_one *sem;
+	int err;
+
+	if (val > SEMVMX || val < 0)
+		return -ERANGE;
+	rcu_read_lock();
+	perm = sipc_ids_obtain_check(sem_ids(ns), semid);
+	if (IS_ERR(perm)) {
+		err = PTR_ERR(perm);
+		goto out_unlock_rcu;
+	}
+	sma = sem_of(perm);
+	err = -EINVAL;
+	if (semnum < 0 || semnum >= sma->nsems)
+		goto out_unlock_rcu;
+	err = -EACCES;
+	if (sipc_ipcperms(ns, perm, 0222))
+		goto out_unlock_rcu;
+	sem_lock(sma);
+	/* A removal may have won the race for the lock. */
+	err = -EIDRM;
+	if (perm->deleted)
+		goto out_unlock;
+	semnum = array_index_nospec(semnum, sma->nsems);
+	sem = &sma->sems[semnum];
+	sem_clear_semadj(sma, semnum);
+	sem->val = val;
+	sem_set_pid(&sem->pid, task_tgid(current));
+	sma->ctime = ktime_get_real_seconds();
+	sem_smart_update(sma, NULL, 0, false);
+	err = 0;
+out_unlock:
+	sem_unlock(sma);
+out_unlock_rcu:
+	rcu_read_unlock();
+	return err;
+}
+
+/*
+ * IPC_SET and IPC_RMID, for the owner, the creator or CAP_SYS_ADMIN
+ * (semctl_down()).
+ *
+ * Context: no locks held; takes the sem rwsem for write.
+ * Return: 0, -EINVAL or -EPERM.
+ */
+static int semctl_down(struct sipc_ns *ns, int semid, int cmd,
+		       struct semid64_ds *in)
+{
+	struct sipc_ids *ids = sem_ids(ns);
+	struct sipc_perm *perm;
+	struct sipc_sem *sma;
+	int err;
+
+	down_write(&ids->rwsem);
+	rcu_read_lock();
+	perm = sipc_ctl_obtain_check(ids, semid);
+	if (IS_ERR(perm)) {
+		err = PTR_ERR(perm);
+		rcu_read_unlock();
+		goto out_up;
+	}
+	/* Removal needs the rwsem we hold: it cannot have been removed. */
+	sma = sem_of(perm);
+	sem_lock(sma);
+	if (cmd == IPC_RMID) {
+		sem_freeary(ids, perm);
+		err = 0;
+		goto out_up;
+	}
+	err = sipc_perm_update(&in->sem_perm, perm);
+	if (!err)
+		sma->ctime = ktime_get_real_seconds();
+	sem_unlock(sma);
+	rcu_read_unlock();
+out_up:
+	up_write(&ids->rwsem);
+	return err;
+}
+
+/**
+ * sipc_sem_ctl() - semctl(2) in @ns, as on x86-64 (IPC_64 layouts, the
+ *	IPC_64 bit itself not accepted)
+ * @ns: the caller's namespace
+ * @semid: the set id, or an index for SEM_STAT and SEM_STAT_ANY
+ * @semnum: the semaphore, for GETVAL, SETVAL, GETPID, GETNCNT, GETZCNT
+ * @cmd: the command
+ * @arg: union semun: the value for SETVAL (its low 32 bits), else a user
+ *	pointer to struct semid64_ds, seminfo or the values
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: as semctl(2).
+ */
+long sipc_sem_ctl(struct sipc_ns *ns, int semid, int semnum, int cmd,
+		  unsigned long arg)
+{
+	void __user *p = (void __user *)arg;
+	struct semid64_ds ds;
+	int ret;
+
+	if (semid < 0)
+		return -EINVAL;
+
+	switch (cmd) {
+	case IPC_INFO:
+	case SEM_INFO:
+		return semctl_info(ns, cmd, p);
+	case IPC_STAT:
+	case SEM_STAT:
+	case SEM_STAT_ANY:
+		ret = semctl_stat(ns, semid, cmd, &ds);
+		if (ret < 0)
+			return ret;
+		if (copy_to_user(p, &ds, sizeof(ds)))
+			return -EFAULT;
+		return ret;
+	case GETALL:
+	case SETALL:
+		return semctl_all(ns, semid, cmd, p);
+	case GETVAL:
+	case GETPID:
+	case GETNCNT:
+	case GETZCNT:
+		return semctl_get(ns, semid, semnum, cmd);
+	case SETVAL:
+		return semctl_setval(ns, semid, semnum, (int)arg);
+	case IPC_SET:
+		if (copy_from_user(&ds, p, sizeof(ds)))
+			return -EFAULT;
+		fallthrough;
+	case IPC_RMID:
+		return semctl_down(ns, semid, cmd, &ds);
+	default:
+		return -EINVAL;
+	}
+}
