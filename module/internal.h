@@ -332,6 +332,8 @@ struct sipc_proc_view {
 };
 
 extern const struct sipc_proc_view sipc_shm_proc_view;
+extern const struct sipc_proc_view sipc_msg_proc_view;
+extern const struct sipc_proc_view sipc_sem_proc_view;
 int sipc_proc_module_init(void);
 void sipc_proc_module_exit(void);
 void sipc_ns_seq_show_all(struct seq_file *m);

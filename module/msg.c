@@ -26,6 +26,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -1024,3 +1025,27 @@ long sipc_msg_ctl(struct sipc_ns *ns, int msqid, int cmd, void __user *buf)
 		return -EINVAL;
 	}
 }
+
+/* One /proc/shadowipc/sysvipc/msg line, as sysvipc_msg_proc_show(). */
+static void msg_proc_show(struct seq_file *m, struct sipc_perm *perm,
+			  struct pid_namespace *pid_ns)
+{
+	struct user_namespace *user_ns = seq_user_ns(m);
+	struct sipc_msq *msq = msq_of(perm);
+
+	seq_printf(m, "%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10llu %10llu %10llu\n",
+		   perm->key, perm->id, perm->mode, msq->cbytes, msq->qnum,
+		   pid_nr_ns(msq->lspid, pid_ns), pid_nr_ns(msq->lrpid, pid_ns),
+		   from_kuid_munged(user_ns, perm->uid),
+		   from_kgid_munged(user_ns, perm->gid),
+		   from_kuid_munged(user_ns, perm->cuid),
+		   from_kgid_munged(user_ns, perm->cgid),
+		   msq->stime, msq->rtime, msq->ctime);
+}
+
+const struct sipc_proc_view sipc_msg_proc_view = {
+	.name = "msg",
+	.header = "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n",
+	.kind = SIPC_MSG,
+	.show = msg_proc_show,
+};

@@ -301,6 +301,7 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
 		info->objects[k] = READ_ONCE(ns->ids[k].in_use);
 	info->bytes[SHADOWIPC_KIND_SHM] =
 		(u64)READ_ONCE(ns->shm_tot) << PAGE_SHIFT;
+	info->bytes[SHADOWIPC_KIND_MSG] = atomic_long_read(&ns->msg_bytes);
 	info->limits = ns->limits;
 }
 

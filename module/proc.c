@@ -451,7 +451,7 @@ static const struct proc_ops namespaces_proc_ops = {
 int sipc_proc_module_init(void)
 {
 	static const struct sipc_proc_view *const views[] = {
-		&sipc_shm_proc_view,
+		&sipc_shm_proc_view, &sipc_msg_proc_view, &sipc_sem_proc_view,
 	};
 	struct proc_dir_entry *sysvipc, *sys;
 	int i;

@@ -48,6 +48,7 @@
 #include <linux/sched/task.h>
 #include <linux/sem.h>
 #include <linux/slab.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -1236,6 +1237,17 @@ static int semctl_info(struct sipc_ns *ns, int cmd, void __user *p)
 	return max(max_idx, 0);
 }
 
+/* sem_otime: the latest semop() on any semaphore of the set. */
+static time64_t sem_get_otime(struct sipc_sem *sma)
+{
+	time64_t otime = sma->sems[0].otime;
+	int i;
+
+	for (i = 1; i < sma->nsems; i++)
+		otime = max(otime, sma->sems[i].otime);
+	return otime;
+}
+
 /*
  * IPC_STAT (by id), SEM_STAT (by index) and SEM_STAT_ANY (by index, no
  * permission check). Return: 0 for IPC_STAT, else the set's full id; or
@@ -1246,8 +1258,7 @@ static int semctl_stat(struct sipc_ns *ns, int semid, int cmd,
 {
 	struct sipc_perm *perm;
 	struct sipc_sem *sma;
-	time64_t otime;
-	int i, ret;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
 	perm = sipc_ids_lock_stat(sem_ids(ns), semid, cmd != IPC_STAT,
@@ -1256,10 +1267,7 @@ static int semctl_stat(struct sipc_ns *ns, int semid, int cmd,
 		return PTR_ERR(perm);
 	sma = sem_of(perm);
 	sipc_perm_to_user64(perm, &out->sem_perm);
-	otime = sma->sems[0].otime;
-	for (i = 1; i < sma->nsems; i++)
-		otime = max(otime, sma->sems[i].otime);
-	out->sem_otime = otime;
+	out->sem_otime = sem_get_otime(sma);
 	out->sem_ctime = sma->ctime;
 	out->sem_nsems = sma->nsems;
 	ret = cmd == IPC_STAT ? 0 : perm->id;
@@ -1549,3 +1557,26 @@ long sipc_sem_ctl(struct sipc_ns *ns, int semid, int semnum, int cmd,
 		return -EINVAL;
 	}
 }
+
+/* One /proc/shadowipc/sysvipc/sem line, as sysvipc_sem_proc_show(). */
+static void sem_proc_show(struct seq_file *m, struct sipc_perm *perm,
+			  struct pid_namespace *pid_ns)
+{
+	struct user_namespace *user_ns = seq_user_ns(m);
+	struct sipc_sem *sma = sem_of(perm);
+
+	seq_printf(m, "%10d %10d  %4o %10u %5u %5u %5u %5u %10llu %10llu\n",
+		   perm->key, perm->id, perm->mode, sma->nsems,
+		   from_kuid_munged(user_ns, perm->uid),
+		   from_kgid_munged(user_ns, perm->gid),
+		   from_kuid_munged(user_ns, perm->cuid),
+		   from_kgid_munged(user_ns, perm->cgid),
+		   sem_get_otime(sma), sma->ctime);
+}
+
+const struct sipc_proc_view sipc_sem_proc_view = {
+	.name = "sem",
+	.header = "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n",
+	.kind = SIPC_SEM,
+	.show = sem_proc_show,
+};

@@ -8,6 +8,8 @@
  */
 #include <sched.h>
 #include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 
 #include "kselftest_harness.h"
@@ -60,34 +62,85 @@ static void nth_line(const char *buf, int n, char *line, size_t size)
 	snprintf(line, size, "%.*s", (int)(e - p), p);
 }
 
-/* Blank out the three time columns (atime dtime ctime) of a shm line. */
-static void mask_times(char *line)
+/* Replace columns [@first, @first + @n) of a /proc line by "T". */
+static void mask_columns(char *line, int first, int n)
 {
-	char *tok[20], *save, copy[512], out[512] = "";
-	int n = 0, i, width[20];
+	char *tok[24], *save, copy[512], out[512] = "";
+	int nr = 0, i, width[24];
 	char *p = line;
 
 	/* keep the original spacing: record each field's right edge */
 	snprintf(copy, sizeof(copy), "%s", line);
-	for (tok[n] = strtok_r(copy, " ", &save); tok[n] && n < 19;
-	     tok[++n] = strtok_r(NULL, " ", &save))
+	for (tok[nr] = strtok_r(copy, " ", &save); tok[nr] && nr < 23;
+	     tok[++nr] = strtok_r(NULL, " ", &save))
 		;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nr; i++) {
 		char *f = strstr(p, tok[i]);
 
 		width[i] = f - p + strlen(tok[i]);
 		p = f + strlen(tok[i]);
 	}
-	p = line;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nr; i++) {
 		char field[64];
 
 		snprintf(field, sizeof(field), "%*s", width[i],
-			 i >= 11 && i <= 13 ? "T" : tok[i]);
+			 i >= first && i < first + n ? "T" : tok[i]);
 		strncat(out, field, sizeof(out) - strlen(out) - 1);
 	}
 	strcpy(line, out);
 }
+
+/*
+ * Make one object of a kind natively and one in the shadow namespace, the
+ * same way, from the same process: 0, or a step number.
+ */
+struct kind_case {
+	const char *file;
+	int first_time, nr_times;	/* time columns, masked */
+	int (*make)(bool shadow);
+};
+
+static int make_shm(bool shadow)
+{
+	int id = shadow ? shadowipc_shmget(0x1234, 10000, IPC_CREAT | 0640) :
+			  shmget(0x1234, 10000, IPC_CREAT | 0640);
+	char *p = id < 0 ? (void *)-1 :
+		  shadow ? shadowipc_shmat(id, NULL, 0) : shmat(id, NULL, 0);
+
+	if (p == (void *)-1)
+		return -1;
+	p[0] = 1;
+	return 0;
+}
+
+static int make_msg(bool shadow)
+{
+	struct { long type; char text[10]; } m = { 7, "123456789" };
+	int id = shadow ? shadowipc_msgget(0x1234, IPC_CREAT | 0640) :
+			  msgget(0x1234, IPC_CREAT | 0640);
+
+	if (id < 0)
+		return -1;
+	return shadow ? shadowipc_msgsnd(id, &m, sizeof(m.text), 0) :
+			msgsnd(id, &m, sizeof(m.text), 0);
+}
+
+static int make_sem(bool shadow)
+{
+	struct sembuf op = { .sem_num = 1, .sem_op = 2 };
+	int id = shadow ? shadowipc_semget(0x1234, 3, IPC_CREAT | 0640) :
+			  semget(0x1234, 3, IPC_CREAT | 0640);
+
+	if (id < 0)
+		return -1;
+	return shadow ? shadowipc_semop(id, &op, 1) : semop(id, &op, 1);
+}
+
+static const struct kind_case kinds[] = {
+	{ "shm", 11, 3, make_shm },
+	{ "msg", 11, 3, make_msg },
+	{ "sem", 8, 2, make_sem },
+};
 
 FIXTURE(proc) {
 };
@@ -105,53 +158,52 @@ FIXTURE_TEARDOWN(proc)
 }
 
 /*
- * The same segment, made the same way by the same process, natively in a
+ * The same object, made the same way by the same process, natively in a
  * private IPC namespace and in a shadow one: the two files agree but for
  * the times.
  */
-TEST_F(proc, sysvipc_shm_matches_linux)
+TEST_F(proc, sysvipc_files_match_linux)
 {
-	pid_t pid = fork();
+	unsigned int k;
 
-	ASSERT_GE(pid, 0);
-	if (!pid) {
-		char nat[4096], sha[4096], l1[512], l2[512];
-		char *p;
-		int id;
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		const struct kind_case *kc = &kinds[k];
+		pid_t pid = fork();
 
-		if (unshare(CLONE_NEWIPC) || shadowipc_unshare(NULL))
-			_exit(1);
-		id = shmget(0x1234, 10000, IPC_CREAT | 0640);
-		p = shmat(id, NULL, 0);
-		if (id < 0 || p == (void *)-1)
-			_exit(2);
-		p[0] = 1;
-		id = shadowipc_shmget(0x1234, 10000, IPC_CREAT | 0640);
-		p = shadowipc_shmat(id, NULL, 0);
-		if (id < 0 || p == (void *)-1)
-			_exit(3);
-		p[0] = 1;
-		if (read_file("/proc/sysvipc/shm", nat, sizeof(nat)) < 0 ||
-		    read_file("/proc/shadowipc/sysvipc/shm", sha, sizeof(sha)) < 0)
-			_exit(4);
-		nth_line(nat, 0, l1, sizeof(l1));
-		nth_line(sha, 0, l2, sizeof(l2));
-		if (strcmp(l1, l2)) {
-			fprintf(stderr, "header:\n%s\n%s\n", l1, l2);
-			_exit(5);
+		ASSERT_GE(pid, 0);
+		if (!pid) {
+			char nat[4096], sha[4096], l1[512], l2[512], path[64];
+
+			if (unshare(CLONE_NEWIPC) || shadowipc_unshare(NULL))
+				_exit(1);
+			if (kc->make(false) || kc->make(true))
+				_exit(2);
+			snprintf(path, sizeof(path), "/proc/sysvipc/%s", kc->file);
+			if (read_file(path, nat, sizeof(nat)) < 0)
+				_exit(3);
+			snprintf(path, sizeof(path), "/proc/shadowipc/sysvipc/%s",
+				 kc->file);
+			if (read_file(path, sha, sizeof(sha)) < 0)
+				_exit(4);
+			nth_line(nat, 0, l1, sizeof(l1));
+			nth_line(sha, 0, l2, sizeof(l2));
+			if (strcmp(l1, l2)) {
+				fprintf(stderr, "%s header:\n%s\n%s\n", kc->file, l1, l2);
+				_exit(5);
+			}
+			nth_line(nat, 1, l1, sizeof(l1));
+			nth_line(sha, 1, l2, sizeof(l2));
+			mask_columns(l1, kc->first_time, kc->nr_times);
+			mask_columns(l2, kc->first_time, kc->nr_times);
+			if (strcmp(l1, l2)) {
+				fprintf(stderr, "%s line:\n%s\n%s\n", kc->file, l1, l2);
+				_exit(6);
+			}
+			nth_line(sha, 2, l2, sizeof(l2));
+			_exit(l2[0] ? 7 : 0);	/* nothing else listed */
 		}
-		nth_line(nat, 1, l1, sizeof(l1));
-		nth_line(sha, 1, l2, sizeof(l2));
-		mask_times(l1);
-		mask_times(l2);
-		if (strcmp(l1, l2)) {
-			fprintf(stderr, "line:\n%s\n%s\n", l1, l2);
-			_exit(6);
-		}
-		nth_line(sha, 2, l2, sizeof(l2));
-		_exit(l2[0] ? 7 : 0);	/* nothing else listed */
+		EXPECT_EQ(0, sipc_wait(pid)) TH_LOG("%s", kc->file);
 	}
-	EXPECT_EQ(0, sipc_wait(pid));
 }
 
 TEST_F(proc, sysvipc_shows_the_openers_namespace)

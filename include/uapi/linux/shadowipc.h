@@ -157,7 +157,9 @@ struct shadowipc_limits {
  * @refs: out: every reference, members, handles and attaches included
  * @pad: must be zero
  * @objects: out: objects per kind (SHADOWIPC_KIND_*)
- * @bytes: out: bytes per kind (shm: pages in use times the page size)
+ * @bytes: out: bytes per kind: shm, pages of every segment times the page
+ *	size (SHM_INFO's shm_tot); msg, bytes queued (MSG_INFO's msgtql);
+ *	sem and mq, 0
  * @limits: out: the namespace's limits
  */
 struct shadowipc_ns_info {
