@@ -15,7 +15,7 @@
  * the kernel's prototype; sipc_vm_get_policy() forwards to another one
  * (@ilx is only evaluated where it exists).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
 #define SIPC_VM_GET_POLICY(name, vma, addr, ilx)			\
 	struct mempolicy *name(struct vm_area_struct *vma,		\
 			       unsigned long addr, pgoff_t *ilx)
