@@ -77,6 +77,8 @@ void __printf(1, 2) pr_warn(const char *fmt, ...);
 void print_usage(const struct cmd *cmd, FILE *out);
 int __printf(2, 3) usage_error(const struct cmd *cmd, const char *fmt, ...);
 int bad_option(const struct cmd *cmd, int c, char **argv);
+/* A getopt loop's default case: -h is the usage and EXIT_OK, else bad_option(). */
+int help_or_bad_option(const struct cmd *cmd, int c, char **argv);
 int parse_no_args(const struct cmd *cmd, int argc, char **argv);
 
 /* util.c: small utilities */

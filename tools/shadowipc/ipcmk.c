@@ -68,6 +68,17 @@ static key_t random_key(void)
 	return key;
 }
 
+/* Print the new object's id, or why creating it failed; an exit code. */
+static int created(int id, const char *label, const char *what)
+{
+	if (id < 0) {
+		pr_err("create %s failed: %s", what, strerror(errno));
+		return EXIT_FAIL;
+	}
+	printf("%s id: %d\n", label, id);
+	return EXIT_OK;
+}
+
 int cmd_ipcmk(const struct cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -117,11 +128,8 @@ int cmd_ipcmk(const struct cmd *cmd, int argc, char **argv)
 						   optarg);
 			have_key = true;
 			break;
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
 		default:
-			return bad_option(cmd, c, argv);
+			return help_or_bad_option(cmd, c, argv);
 		}
 	}
 	if (optind < argc)
@@ -135,32 +143,20 @@ int cmd_ipcmk(const struct cmd *cmd, int argc, char **argv)
 	if (shm) {
 		id = sv_shmget(have_key ? (key_t)key : random_key(), size,
 			       (int)mode | IPC_CREAT);
-		if (id < 0) {
-			pr_err("create share memory failed: %s", strerror(errno));
+		if (created(id, "Shared memory", "share memory"))
 			ret = EXIT_FAIL;
-		} else {
-			printf("Shared memory id: %d\n", id);
-		}
 	}
 	if (msg) {
 		id = sv_msgget(have_key ? (key_t)key : random_key(),
 			       (int)mode | IPC_CREAT);
-		if (id < 0) {
-			pr_err("create message queue failed: %s", strerror(errno));
+		if (created(id, "Message queue", "message queue"))
 			ret = EXIT_FAIL;
-		} else {
-			printf("Message queue id: %d\n", id);
-		}
 	}
 	if (sem) {
 		id = sv_semget(have_key ? (key_t)key : random_key(), (int)nsems,
 			       (int)mode | IPC_CREAT);
-		if (id < 0) {
-			pr_err("create semaphore failed: %s", strerror(errno));
+		if (created(id, "Semaphore", "semaphore"))
 			ret = EXIT_FAIL;
-		} else {
-			printf("Semaphore id: %d\n", id);
-		}
 	}
 	return ret;
 }

@@ -178,11 +178,8 @@ int cmd_ipcrm(const struct cmd *cmd, int argc, char **argv)
 		case 'm': case 'M': case 'q': case 'Q': case 's': case 'S':
 		case 'v':
 			break;
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
 		default:
-			return bad_option(cmd, c, argv);
+			return help_or_bad_option(cmd, c, argv);
 		}
 	}
 	if (argc == 1)

@@ -105,20 +105,46 @@ static void section(const char *title)
 		printf("------ %s --------\n", title);
 }
 
+/* The default listing's first columns: key, id, owner and perms. */
+static void key_columns(int id, const struct ipc_perm *p)
+{
+	char b[32];
+
+	printf("0x%08x %-10d %-10.10s %-10o ", (unsigned int)p->__key, id,
+	       owner(p->uid, b), p->mode & 0777);
+}
+
+/* A row of the --creator listing, the same for every kind. */
+static void creator_row(int id, const struct ipc_perm *p)
+{
+	char b1[32], b2[32], b3[32], b4[32];
+
+	printf("%-10d %-10o %-10.10s %-10.10s %-10.10s %-10.10s\n", id,
+	       p->mode & 0777, user_name(p->cuid, b1), group_name(p->cgid, b2),
+	       user_name(p->uid, b3), group_name(p->gid, b4));
+}
+
 /* ------------------------------------------------------------------ */
 /* Limits and summaries                                               */
 /* ------------------------------------------------------------------ */
+
+/* IPC_INFO failed: say so in ipcs's words, and why on stderr. */
+static int limits_error(const char *what, const char *name)
+{
+	int err = errno;
+
+	printf("\nunable to fetch %s limits\n", what);
+	pr_err("%s limits: %s", name, strerror(err));
+	return EXIT_FAIL;
+}
 
 static int msg_limits(const struct ipcs_opts *o)
 {
 	struct msginfo mi;
 	char h[32];
 
-	if (sv_msgctl(0, IPC_INFO, &mi) < 0) {
-		printf("\nunable to fetch message limits\n");
-		pr_err("message queue limits: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
+	if (sv_msgctl(0, IPC_INFO, &mi) < 0)
+		return limits_error("message", "message queue");
 	section("Messages Limits");
 	printf("max queues system wide = %d\n", mi.msgmni);
 	if (o->unit == U_HUMAN) {
@@ -138,11 +164,8 @@ static int shm_limits(const struct ipcs_opts *o)
 	struct shminfo si;
 	char h[32];
 
-	if (sv_shmctl(0, IPC_INFO, &si) < 0) {
-		printf("\nunable to fetch shared memory limits\n");
-		pr_err("shared memory limits: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
+	if (sv_shmctl(0, IPC_INFO, &si) < 0)
+		return limits_error("shared memory", "shared memory");
 	section("Shared Memory Limits");
 	printf("max number of segments = %lu\n", si.shmmni);
 	switch (o->unit) {
@@ -172,11 +195,8 @@ static int sem_limits(void)
 {
 	struct seminfo si;
 
-	if (sv_semctl(0, 0, IPC_INFO, (uintptr_t)&si) < 0) {
-		printf("\nunable to fetch semaphore limits\n");
-		pr_err("semaphore limits: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
+	if (sv_semctl(0, 0, IPC_INFO, (uintptr_t)&si) < 0)
+		return limits_error("semaphore", "semaphore");
 	section("Semaphore Limits");
 	printf("max number of arrays = %d\n", si.semmni);
 	printf("max semaphores per array = %d\n", si.semmsl);
@@ -239,7 +259,7 @@ static int sem_summary(void)
 
 static void msg_row(const struct ipcs_opts *o, int id, const struct msqid_ds *q)
 {
-	char b1[32], b2[32], b3[32], b4[32], t1[32], t2[32], t3[32];
+	char b1[32], b2[32], t1[32], t2[32], t3[32];
 	const struct ipc_perm *p = &q->msg_perm;
 
 	switch (o->format) {
@@ -253,14 +273,10 @@ static void msg_row(const struct ipcs_opts *o, int id, const struct msqid_ds *q)
 		       q->msg_lspid, q->msg_lrpid);
 		break;
 	case F_CREATOR:
-		printf("%-10d %-10o %-10.10s %-10.10s %-10.10s %-10.10s\n", id,
-		       p->mode & 0777, user_name(p->cuid, b1),
-		       group_name(p->cgid, b2), user_name(p->uid, b3),
-		       group_name(p->gid, b4));
+		creator_row(id, p);
 		break;
 	default:
-		printf("0x%08x %-10d %-10.10s %-10o ", (unsigned int)p->__key, id,
-		       owner(p->uid, b1), p->mode & 0777);
+		key_columns(id, p);
 		if (o->unit == U_HUMAN)
 			printf("%6s       ", human(q->__msg_cbytes, b2, sizeof(b2)));
 		else
@@ -272,7 +288,7 @@ static void msg_row(const struct ipcs_opts *o, int id, const struct msqid_ds *q)
 
 static void shm_row(const struct ipcs_opts *o, int id, const struct shmid_ds *s)
 {
-	char b1[32], b2[32], b3[32], b4[32], t1[32], t2[32], t3[32];
+	char b1[32], b2[32], t1[32], t2[32], t3[32];
 	const struct ipc_perm *p = &s->shm_perm;
 
 	switch (o->format) {
@@ -286,14 +302,10 @@ static void shm_row(const struct ipcs_opts *o, int id, const struct shmid_ds *s)
 		       s->shm_cpid, s->shm_lpid);
 		break;
 	case F_CREATOR:
-		printf("%-10d %-10o %-10.10s %-10.10s %-10.10s %-10.10s\n", id,
-		       p->mode & 0777, user_name(p->cuid, b1),
-		       group_name(p->cgid, b2), user_name(p->uid, b3),
-		       group_name(p->gid, b4));
+		creator_row(id, p);
 		break;
 	default:
-		printf("0x%08x %-10d %-10.10s %-10o ", (unsigned int)p->__key, id,
-		       owner(p->uid, b1), p->mode & 0777);
+		key_columns(id, p);
 		if (o->unit == U_HUMAN)
 			printf("%6s     ", human(s->shm_segsz, b2, sizeof(b2)));
 		else
@@ -307,7 +319,7 @@ static void shm_row(const struct ipcs_opts *o, int id, const struct shmid_ds *s)
 
 static void sem_row(const struct ipcs_opts *o, int id, const struct semid_ds *s)
 {
-	char b1[32], b2[32], b3[32], b4[32], t1[32], t2[32];
+	char b1[32], t1[32], t2[32];
 	const struct ipc_perm *p = &s->sem_perm;
 
 	switch (o->format) {
@@ -318,15 +330,11 @@ static void sem_row(const struct ipcs_opts *o, int id, const struct semid_ds *s)
 	case F_PID:
 		break;
 	case F_CREATOR:
-		printf("%-10d %-10o %-10.10s %-10.10s %-10.10s %-10.10s\n", id,
-		       p->mode & 0777, user_name(p->cuid, b1),
-		       group_name(p->cgid, b2), user_name(p->uid, b3),
-		       group_name(p->gid, b4));
+		creator_row(id, p);
 		break;
 	default:
-		printf("0x%08x %-10d %-10.10s %-10o %-10lu\n",
-		       (unsigned int)p->__key, id, owner(p->uid, b1),
-		       p->mode & 0777, (unsigned long)s->sem_nsems);
+		key_columns(id, p);
+		printf("%-10lu\n", (unsigned long)s->sem_nsems);
 		break;
 	}
 }
@@ -692,11 +700,8 @@ int cmd_ipcs(const struct cmd *cmd, int argc, char **argv)
 		case OPT_ALL_NS:
 			all_ns = true;
 			break;
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
 		default:
-			return bad_option(cmd, c, argv);
+			return help_or_bad_option(cmd, c, argv);
 		}
 	}
 	if (optind < argc)

@@ -134,6 +134,18 @@ static int set_value(const char *name, const char *value)
 	}
 }
 
+/* The caller's namespace's limits into @info; EXIT_OK or an exit code. */
+static int read_limits(struct shadowipc_ns_info *info)
+{
+	int code;
+
+	if (dev_fd(&code) < 0)
+		return code;
+	if (dev_call(SHADOWIPC_IOC_NS_INFO, info) < 0)
+		return report_ns_error(errno, "cannot read the namespace's limits");
+	return EXIT_OK;
+}
+
 int cmd_limits(const struct cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -143,7 +155,7 @@ int cmd_limits(const struct cmd *cmd, int argc, char **argv)
 	};
 	struct shadowipc_ns_info info = { .fd = -1 };
 	bool values = false;
-	int c, i, code, ret = EXIT_OK, r;
+	int c, i, ret, r;
 	size_t k;
 
 	optind = 1;
@@ -153,11 +165,8 @@ int cmd_limits(const struct cmd *cmd, int argc, char **argv)
 		case 'n':
 			values = true;
 			break;
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
 		default:
-			return bad_option(cmd, c, argv);
+			return help_or_bad_option(cmd, c, argv);
 		}
 	}
 	for (i = optind; i < argc; i++) {
@@ -166,10 +175,9 @@ int cmd_limits(const struct cmd *cmd, int argc, char **argv)
 		if (!known(argv[i], len))
 			return usage_error(cmd, "unknown limit '%.*s'", (int)len, argv[i]);
 	}
-	if (dev_fd(&code) < 0)
-		return code;
-	if (dev_call(SHADOWIPC_IOC_NS_INFO, &info) < 0)
-		return report_ns_error(errno, "cannot read the namespace's limits");
+	ret = read_limits(&info);
+	if (ret != EXIT_OK)
+		return ret;
 
 	if (optind == argc) {
 		for (k = 0; k < ARRAY_SIZE(names); k++) {
@@ -186,8 +194,9 @@ int cmd_limits(const struct cmd *cmd, int argc, char **argv)
 			*eq = '\0';
 			r = set_value(argv[i], eq + 1);
 			if (r == EXIT_OK) {
-				if (dev_call(SHADOWIPC_IOC_NS_INFO, &info) < 0)
-					return report_ns_error(errno, "cannot read the namespace's limits");
+				r = read_limits(&info);
+				if (r != EXIT_OK)
+					return r;
 				r = show(&info.limits, argv[i], values, false);
 			}
 		} else {

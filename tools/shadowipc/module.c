@@ -65,22 +65,39 @@ static struct kmod_ctx *kmod_open(void)
 	return ctx;
 }
 
-/*
- * The module's state: KMOD_MODULE_* or a negative errno, -ENOENT when it
- * is not loaded. *modp gets a reference the caller drops.
- */
-static int module_state(struct kmod_ctx *ctx, struct kmod_module **modp)
+/* The module by name, loaded or installed: 0, or -errno after a message. */
+static int module_by_name(struct kmod_ctx *ctx, struct kmod_module **modp)
 {
 	int err;
 
-	*modp = NULL;
 	err = kmod_module_new_from_name(ctx, MODULE_NAME, modp);
-	if (err < 0) {
+	if (err < 0)
 		pr_err("libkmod cannot look up module %s: %s", MODULE_NAME,
 		       strerror(-err));
-		return err;
-	}
-	return kmod_module_get_initstate(*modp);
+	return err;
+}
+
+/*
+ * For unload and status: a libkmod context and the module's state,
+ * KMOD_MODULE_*, or -ENOENT when it is not loaded, or another negative
+ * errno after a message. *ctxp and *modp get references (or NULL) the
+ * caller drops.
+ */
+static int module_state(struct kmod_ctx **ctxp, struct kmod_module **modp)
+{
+	int state;
+
+	*modp = NULL;
+	*ctxp = kmod_open();
+	if (!*ctxp)
+		return -EINVAL;
+	state = module_by_name(*ctxp, modp);
+	if (state < 0)
+		return state;
+	state = kmod_module_get_initstate(*modp);
+	if (state < 0 && state != -ENOENT)
+		pr_err("cannot read the module's state: %s", strerror(-state));
+	return state;
 }
 
 /* Value of the first modinfo entry called key; a malloc'ed string or NULL. */
@@ -286,12 +303,9 @@ static int resolve_module(struct kmod_ctx *ctx, const char *path,
 
 	if (!path) {
 		/* the module installed for the running kernel */
-		err = kmod_module_new_from_name(ctx, MODULE_NAME, modp);
-		if (err < 0) {
-			pr_err("libkmod cannot look up module %s: %s",
-			       MODULE_NAME, strerror(-err));
+		err = module_by_name(ctx, modp);
+		if (err < 0)
 			return err;
-		}
 		if (kmod_module_get_initstate(*modp) == KMOD_MODULE_BUILTIN) {
 			pr_err("module %s is built into the kernel; nothing to load",
 			       MODULE_NAME);
@@ -425,11 +439,8 @@ int cmd_load(const struct cmd *cmd, int argc, char **argv)
 		case 'm':
 			module_arg = optarg;
 			break;
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
 		default:
-			return bad_option(cmd, c, argv);
+			return help_or_bad_option(cmd, c, argv);
 		}
 	}
 	if (module_arg && !*module_arg)
@@ -505,7 +516,7 @@ static void report_in_use(struct kmod_module *mod)
 
 int cmd_unload(const struct cmd *cmd, int argc, char **argv)
 {
-	struct kmod_module *mod = NULL;
+	struct kmod_module *mod;
 	struct kmod_ctx *ctx;
 	int ret, state, err;
 
@@ -514,18 +525,12 @@ int cmd_unload(const struct cmd *cmd, int argc, char **argv)
 		return ret;
 
 	ret = EXIT_FAIL;
-	ctx = kmod_open();
-	if (!ctx)
-		return EXIT_FAIL;
-
-	state = module_state(ctx, &mod);
+	state = module_state(&ctx, &mod);
 	if (state == -ENOENT) {
 		pr_err("module not loaded");
 		ret = EXIT_NOT_LOADED;
 		goto out;
 	} else if (state < 0) {
-		if (mod)
-			pr_err("cannot read the module's state: %s", strerror(-state));
 		goto out;
 	} else if (state == KMOD_MODULE_BUILTIN) {
 		pr_err("module is built into the kernel and cannot be unloaded");
@@ -670,7 +675,7 @@ static bool status_device(void)
 
 int cmd_status(const struct cmd *cmd, int argc, char **argv)
 {
-	struct kmod_module *mod = NULL;
+	struct kmod_module *mod;
 	struct kmod_ctx *ctx;
 	int ret, state, refcnt;
 
@@ -679,18 +684,12 @@ int cmd_status(const struct cmd *cmd, int argc, char **argv)
 		return ret;
 
 	ret = EXIT_FAIL;
-	ctx = kmod_open();
-	if (!ctx)
-		return EXIT_FAIL;
-
-	state = module_state(ctx, &mod);
+	state = module_state(&ctx, &mod);
 	if (state == -ENOENT) {
 		printf(PROG ": not loaded\n");
 		ret = EXIT_NOT_LOADED;
 		goto out;
 	} else if (state < 0) {
-		if (mod)
-			pr_err("cannot read the module's state: %s", strerror(-state));
 		goto out;
 	}
 

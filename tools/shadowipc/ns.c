@@ -91,6 +91,21 @@ static int add_preload(const char *lib)
 	return ret;
 }
 
+/* The options unshare and nsenter share; false when @c is not one. */
+static bool run_option(struct run_opts *o, int c)
+{
+	switch (c) {
+	case 'P':
+		o->preload = optarg;
+		return true;
+	case 'n':
+		o->no_preload = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Set up the environment and exec argv (or a shell); returns on failure. */
 static int run(const struct run_opts *o, uint64_t ns_id, char **argv)
 {
@@ -121,6 +136,27 @@ static int run(const struct run_opts *o, uint64_t ns_id, char **argv)
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 }
 
+/*
+ * A handle on the shadow namespace of process @pid, and its id in
+ * *ns_id; or -1 after a message, with *exit_code set.
+ */
+static int pid_ns_handle(long long pid, unsigned long long *ns_id,
+			 int *exit_code)
+{
+	struct shadowipc_ns_fd a = { .pid = (int)pid };
+	char what[64];
+	int h;
+
+	h = (int)dev_call(SHADOWIPC_IOC_NS_FD, &a);
+	if (h < 0) {
+		snprintf(what, sizeof(what), "process %lld", pid);
+		*exit_code = report_ns_error(errno, what);
+		return -1;
+	}
+	*ns_id = a.ns_id;
+	return h;
+}
+
 /* ------------------------------------------------------------------ */
 /* unshare                                                            */
 /* ------------------------------------------------------------------ */
@@ -140,19 +176,8 @@ int cmd_unshare(const struct cmd *cmd, int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:P:nh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'P':
-			o.preload = optarg;
-			break;
-		case 'n':
-			o.no_preload = true;
-			break;
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
-		default:
-			return bad_option(cmd, c, argv);
-		}
+		if (!run_option(&o, c))
+			return help_or_bad_option(cmd, c, argv);
 	}
 	if (dev_fd(&code) < 0)
 		return code;
@@ -178,7 +203,6 @@ int cmd_nsenter(const struct cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	struct shadowipc_ns_fd a = { 0 };
 	struct shadowipc_setns s = { 0 };
 	struct run_opts o = { 0 };
 	unsigned long long ns = 0;
@@ -200,17 +224,9 @@ int cmd_nsenter(const struct cmd *cmd, int argc, char **argv)
 			if (parse_ull(optarg, &ns) < 0 || ns == 0)
 				return usage_error(cmd, "invalid namespace id '%s'", optarg);
 			break;
-		case 'P':
-			o.preload = optarg;
-			break;
-		case 'n':
-			o.no_preload = true;
-			break;
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
 		default:
-			return bad_option(cmd, c, argv);
+			if (!run_option(&o, c))
+				return help_or_bad_option(cmd, c, argv);
 		}
 	}
 	if ((pid > 0) == (ns > 0))
@@ -219,13 +235,9 @@ int cmd_nsenter(const struct cmd *cmd, int argc, char **argv)
 		return code;
 
 	if (pid > 0) {
-		a.pid = (int)pid;
-		h = (int)dev_call(SHADOWIPC_IOC_NS_FD, &a);
-		if (h < 0) {
-			snprintf(what, sizeof(what), "process %lld", pid);
-			return report_ns_error(errno, what);
-		}
-		ns = a.ns_id;
+		h = pid_ns_handle(pid, &ns, &code);
+		if (h < 0)
+			return code;
 	} else {
 		if (ns_scan(&list, true) < 0)
 			return EXIT_FAIL;
@@ -382,6 +394,17 @@ static void lsns_json(struct ns_list *l)
 	printf("\n   ]\n}\n");
 }
 
+/* Cell @c of a row of the table, as wide as the column unless @raw. */
+static void print_cell(size_t c, const size_t *width, bool raw, const char *s)
+{
+	const char *sep = c ? " " : "";
+
+	if (raw || c == NR_COLS - 1)
+		printf("%s%s", sep, s);
+	else
+		printf(cols[c].right ? "%s%*s" : "%s%-*s", sep, (int)width[c], s);
+}
+
 static void lsns_table(struct ns_list *l, bool headings, bool raw)
 {
 	size_t width[NR_COLS], i, c, rows = l->n;
@@ -424,27 +447,13 @@ static void lsns_table(struct ns_list *l, bool headings, bool raw)
 		}
 	}
 	if (headings) {
-		for (c = 0; c < NR_COLS; c++) {
-			const char *sep = c ? " " : "";
-
-			if (raw || c == NR_COLS - 1)
-				printf("%s%s", sep, cols[c].name);
-			else
-				printf(cols[c].right ? "%s%*s" : "%s%-*s", sep,
-				       (int)width[c], cols[c].name);
-		}
+		for (c = 0; c < NR_COLS; c++)
+			print_cell(c, width, raw, cols[c].name);
 		printf("\n");
 	}
 	for (i = 0; i < rows; i++) {
-		for (c = 0; c < NR_COLS; c++) {
-			const char *sep = c ? " " : "";
-
-			if (raw || c == NR_COLS - 1)
-				printf("%s%s", sep, cells[i][c]);
-			else
-				printf(cols[c].right ? "%s%*s" : "%s%-*s", sep,
-				       (int)width[c], cells[i][c]);
-		}
+		for (c = 0; c < NR_COLS; c++)
+			print_cell(c, width, raw, cells[i][c]);
 		printf("\n");
 	}
 	free(cells);
@@ -461,7 +470,7 @@ int cmd_lsns(const struct cmd *cmd, int argc, char **argv)
 		{ }
 	};
 	bool json = false, headings = true, raw = false;
-	struct shadowipc_ns_fd a = { 0 };
+	unsigned long long ns_id = 0;
 	struct ns_list list;
 	long long pid = 0;
 	int c, code, fd;
@@ -484,11 +493,8 @@ int cmd_lsns(const struct cmd *cmd, int argc, char **argv)
 			if (parse_ll(optarg, 1, INT_MAX, &pid) < 0)
 				return usage_error(cmd, "invalid PID '%s'", optarg);
 			break;
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
 		default:
-			return bad_option(cmd, c, argv);
+			return help_or_bad_option(cmd, c, argv);
 		}
 	}
 	if (optind < argc)
@@ -496,14 +502,9 @@ int cmd_lsns(const struct cmd *cmd, int argc, char **argv)
 	if (dev_fd(&code) < 0)
 		return code;
 	if (pid) {
-		char what[64];
-
-		a.pid = (int)pid;
-		fd = (int)dev_call(SHADOWIPC_IOC_NS_FD, &a);
-		if (fd < 0) {
-			snprintf(what, sizeof(what), "process %lld", pid);
-			return report_ns_error(errno, what);
-		}
+		fd = pid_ns_handle(pid, &ns_id, &code);
+		if (fd < 0)
+			return code;
 		close(fd);
 	}
 	if (ns_scan(&list, false) < 0)
@@ -511,7 +512,7 @@ int cmd_lsns(const struct cmd *cmd, int argc, char **argv)
 	if (pid) {
 		/* keep only PID's namespace */
 		for (i = 0; i < list.n; i++) {
-			if (list.v[i].id == a.ns_id) {
+			if (list.v[i].id == ns_id) {
 				struct ns_entry keep = list.v[i];
 
 				list.v[i].handle = -1;

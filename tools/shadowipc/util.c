@@ -28,28 +28,30 @@ bool verbose;
 /* Messages                                                           */
 /* ------------------------------------------------------------------ */
 
+static void vpr(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);		/* keep the order when both go to one file */
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void __printf(1, 2) pr_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);		/* keep the order when both go to one file */
-	fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vpr(PROG ": ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void __printf(1, 2) pr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs(PROG ": warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vpr(PROG ": warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void print_usage(const struct cmd *cmd, FILE *out)
@@ -86,6 +88,19 @@ int bad_option(const struct cmd *cmd, int c, char **argv)
 }
 
 /*
+ * The default case of a command's getopt loop: -h (--help) prints the
+ * usage and is EXIT_OK, anything else is a bad_option().
+ */
+int help_or_bad_option(const struct cmd *cmd, int c, char **argv)
+{
+	if (c == 'h') {
+		print_usage(cmd, stdout);
+		return EXIT_OK;
+	}
+	return bad_option(cmd, c, argv);
+}
+
+/*
  * For subcommands without options or operands: accept only -h/--help.
  * Returns -1 to go on, else the exit code to return.
  */
@@ -99,15 +114,9 @@ int parse_no_args(const struct cmd *cmd, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			print_usage(cmd, stdout);
-			return EXIT_OK;
-		default:
-			return bad_option(cmd, c, argv);
-		}
-	}
+	c = getopt_long(argc, argv, ":h", opts, NULL);
+	if (c != -1)
+		return help_or_bad_option(cmd, c, argv);
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	return -1;
@@ -255,26 +264,28 @@ int parse_ull(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* @name, or @id when there is none, into buf (32 bytes); returns buf. */
+static const char *id_name(const char *name, unsigned int id, char *buf)
+{
+	if (name)
+		snprintf(buf, 32, "%s", name);
+	else
+		snprintf(buf, 32, "%u", id);
+	return buf;
+}
+
 const char *user_name(uid_t uid, char *buf)
 {
 	struct passwd *pw = getpwuid(uid);
 
-	if (pw)
-		snprintf(buf, 32, "%s", pw->pw_name);
-	else
-		snprintf(buf, 32, "%u", (unsigned int)uid);
-	return buf;
+	return id_name(pw ? pw->pw_name : NULL, (unsigned int)uid, buf);
 }
 
 const char *group_name(gid_t gid, char *buf)
 {
 	struct group *gr = getgrgid(gid);
 
-	if (gr)
-		snprintf(buf, 32, "%s", gr->gr_name);
-	else
-		snprintf(buf, 32, "%u", (unsigned int)gid);
-	return buf;
+	return id_name(gr ? gr->gr_name : NULL, (unsigned int)gid, buf);
 }
 
 void task_comm(pid_t pid, char *buf, size_t size)
