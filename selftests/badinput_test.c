@@ -39,6 +39,14 @@ static const struct cmd_desc cmds[] = {
 	DESC(SHMAT, struct shadowipc_shmat, PAD(struct shadowipc_shmat)),
 	DESC(SHMDT, struct shadowipc_shmdt, PAD(struct shadowipc_shmdt)),
 	DESC(SHMCTL, struct shadowipc_shmctl, PAD(struct shadowipc_shmctl)),
+	DESC(MSGGET, struct shadowipc_msgget, PAD(struct shadowipc_msgget)),
+	DESC(MSGSND, struct shadowipc_msgsnd, PAD(struct shadowipc_msgsnd)),
+	DESC(MSGRCV, struct shadowipc_msgrcv, PAD(struct shadowipc_msgrcv)),
+	DESC(MSGCTL, struct shadowipc_msgctl, PAD(struct shadowipc_msgctl)),
+	/* the semaphore structs have flags but no pad */
+	DESC(SEMGET, struct shadowipc_semget, NO_FIELD),
+	DESC(SEMOP, struct shadowipc_semop, NO_FIELD),
+	DESC(SEMCTL, struct shadowipc_semctl, NO_FIELD),
 };
 
 FIXTURE(bad) {
@@ -63,6 +71,13 @@ VARIANT(6, SHMGET);
 VARIANT(7, SHMAT);
 VARIANT(8, SHMDT);
 VARIANT(9, SHMCTL);
+VARIANT(10, MSGGET);
+VARIANT(11, MSGSND);
+VARIANT(12, MSGRCV);
+VARIANT(13, MSGCTL);
+VARIANT(14, SEMGET);
+VARIANT(15, SEMOP);
+VARIANT(16, SEMCTL);
 
 FIXTURE_SETUP(bad)
 {

@@ -28,10 +28,18 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-/* One implementation of the calls, and how to get a fresh namespace. */
+/*
+ * One implementation of the calls, how to get a fresh namespace, and
+ * where its sysctls are (/proc/sys or its shadow; see set_limit()).
+ */
 struct diff_ops {
 	const char *name;
 	int (*enter)(void);
+	const char *sysctl_dir;
+	int (*shmget)(key_t key, size_t size, int flg);
+	void *(*shmat)(int id, const void *addr, int flg);
+	int (*shmdt)(const void *addr);
+	int (*shmctl)(int id, int cmd, void *buf);
 	int (*msgget)(key_t key, int flg);
 	int (*msgsnd)(int id, const void *msgp, size_t sz, int flg);
 	ssize_t (*msgrcv)(int id, void *msgp, size_t sz, long typ, int flg);
@@ -46,6 +54,26 @@ struct diff_ops {
 static int native_enter(void)
 {
 	return unshare(CLONE_NEWIPC);
+}
+
+static int native_shmget(key_t key, size_t size, int flg)
+{
+	return syscall(SYS_shmget, key, size, flg);
+}
+
+static void *native_shmat(int id, const void *addr, int flg)
+{
+	return (void *)syscall(SYS_shmat, id, addr, flg);
+}
+
+static int native_shmdt(const void *addr)
+{
+	return syscall(SYS_shmdt, addr);
+}
+
+static int native_shmctl(int id, int cmd, void *buf)
+{
+	return syscall(SYS_shmctl, id, cmd, buf);
 }
 
 static int native_msgget(key_t key, int flg)
@@ -94,6 +122,11 @@ static int sipc_enter(void)
 	return shadowipc_unshare(NULL);
 }
 
+static int sipc_shmctl(int id, int cmd, void *buf)
+{
+	return shadowipc_shmctl(id, cmd, buf);
+}
+
 static int sipc_msgctl(int id, int cmd, void *buf)
 {
 	return shadowipc_msgctl(id, cmd, buf);
@@ -113,6 +146,11 @@ static int sipc_semctl(int id, int num, int cmd, unsigned long arg)
 static const struct diff_ops native_ops __attribute__((unused)) = {
 	.name = "linux",
 	.enter = native_enter,
+	.sysctl_dir = "/proc/sys",
+	.shmget = native_shmget,
+	.shmat = native_shmat,
+	.shmdt = native_shmdt,
+	.shmctl = native_shmctl,
 	.msgget = native_msgget,
 	.msgsnd = native_msgsnd,
 	.msgrcv = native_msgrcv,
@@ -126,6 +164,11 @@ static const struct diff_ops native_ops __attribute__((unused)) = {
 static const struct diff_ops sipc_ops __attribute__((unused)) = {
 	.name = "shadowipc",
 	.enter = sipc_enter,
+	.sysctl_dir = "/proc/shadowipc/sys",
+	.shmget = shadowipc_shmget,
+	.shmat = shadowipc_shmat,
+	.shmdt = shadowipc_shmdt,
+	.shmctl = sipc_shmctl,
 	.msgget = shadowipc_msgget,
 	.msgsnd = shadowipc_msgsnd,
 	.msgrcv = shadowipc_msgrcv,
@@ -246,7 +289,7 @@ static const char *pid_str(struct ctx *c, pid_t pid)
 	return "pid?";
 }
 
-static const char *time_str(struct ctx *c, time_t t)
+static __attribute__((unused)) const char *time_str(struct ctx *c, time_t t)
 {
 	if (!t)
 		return "0";
@@ -263,7 +306,7 @@ static void res_long(long r, char *buf)
 }
 
 /* A get call's result: a new id is noted and shown with its number. */
-static void res_id(struct ctx *c, int r, char *buf)
+static __attribute__((unused)) void res_id(struct ctx *c, int r, char *buf)
 {
 	char idb[16];
 
@@ -273,6 +316,34 @@ static void res_id(struct ctx *c, int r, char *buf)
 	}
 	id_note(c, r);
 	sprintf(buf, "%s [%d]", id_str(c, r, idb), r);
+}
+
+/*
+ * The result and the id argument of a ctl call as traced: a STAT command
+ * returns an id, an INFO command ignores the id it is given.
+ */
+static __attribute__((unused)) void ctl_strs(struct ctx *c, int id, long r,
+					     bool stat, bool info, char *res,
+					     char *idb)
+{
+	if (r >= 0 && stat)
+		id_str(c, r, res);
+	else
+		res_long(r, res);
+	if (info)
+		sprintf(idb, "%d", id);
+	else
+		id_str(c, id, idb);
+}
+
+/* @cmd's name in @names (indexed by command, @n of them), else the number. */
+static __attribute__((unused)) const char *
+cmd_name(int cmd, const char *const *names, size_t n, char *buf)
+{
+	if (cmd >= 0 && (size_t)cmd < n && names[cmd])
+		return names[cmd];
+	sprintf(buf, "%#x", cmd);
+	return buf;
 }
 
 static __attribute__((unused)) bool all_zero(const void *p, size_t n)
@@ -291,6 +362,76 @@ static __attribute__((unused)) void dump_perm(struct ctx *c,
 {
 	tr(c, "  key=%#x uid=%u gid=%u cuid=%u cgid=%u mode=%#o seq=%u",
 	   p->__key, p->uid, p->gid, p->cuid, p->cgid, p->mode, p->__seq);
+}
+
+/*
+ * The file of the IPC sysctl @name: a name under kernel/ ("shmmax"), or
+ * a path under sys/ ("fs/mqueue/msg_max").
+ */
+static __attribute__((unused)) void limit_path(struct ctx *c, const char *name,
+					       char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s%s", c->ops->sysctl_dir,
+		 strchr(name, '/') ? "" : "kernel/", name);
+}
+
+/* The value(s) of the IPC sysctl @name, as read, on one line. */
+static __attribute__((unused)) const char *
+read_limit(struct ctx *c, const char *name, char *buf, size_t len)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	limit_path(c, name, path, sizeof(path));
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return err_name(errno);
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return err_name(errno);
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+/*
+ * Write @value to the IPC sysctl @name of the caller's namespace:
+ * /proc/sys/kernel/NAME on Linux, /proc/shadowipc/sys/kernel/NAME on
+ * shadowipc (see limit_path()). Traces the write and what reads back.
+ */
+static __attribute__((unused)) int set_limit(struct ctx *c, const char *name,
+					     const char *value)
+{
+	char path[128], res[64], back[128];
+	ssize_t n = -1;
+	int fd;
+
+	limit_path(c, name, path, sizeof(path));
+	errno = 0;
+	fd = open(path, O_WRONLY);
+	if (fd >= 0) {
+		int err;
+
+		n = write(fd, value, strlen(value));
+		err = errno;
+		close(fd);
+		errno = err;
+	}
+	res_long(n < 0 ? -1 : 0, res);
+	tr(c, "sysctl %s=\"%s\" = %s, reads \"%s\"", name, value, res,
+	   read_limit(c, name, back, sizeof(back)));
+	return n < 0 ? -1 : 0;
+}
+
+/* Trace the value of the IPC sysctl @name. */
+static __attribute__((unused)) void show_limit(struct ctx *c, const char *name)
+{
+	char back[128];
+
+	tr(c, "sysctl %s: \"%s\"", name, read_limit(c, name, back,
+						      sizeof(back)));
 }
 
 /*
@@ -336,7 +477,7 @@ static bool child_as(struct ctx *c, uid_t uid, gid_t gid)
  * call); returns 0 in the child, which must _exit(), and its pid in the
  * parent, which reaps it with reap(). The child is named "childN".
  */
-static pid_t spawn(struct ctx *c)
+static __attribute__((unused)) pid_t spawn(struct ctx *c)
 {
 	int k = c->npids;
 	pid_t pid;
@@ -372,7 +513,7 @@ static void wait_asleep(pid_t pid);
 })
 
 /* Wait for a spawn()ed child; trace what it traced and how it ended. */
-static void reap(struct ctx *c, pid_t pid)
+static __attribute__((unused)) void reap(struct ctx *c, pid_t pid)
 {
 	int k, status = sipc_wait(pid);
 	char *line, *next;
@@ -389,7 +530,7 @@ static void reap(struct ctx *c, pid_t pid)
 }
 
 /* Wait until @pid sleeps (state S) for a while, as blocked in a call. */
-static void wait_asleep(pid_t pid)
+static __attribute__((unused)) void wait_asleep(pid_t pid)
 {
 	char path[64], buf[512], *p;
 	int i, asleep = 0;

@@ -4,12 +4,16 @@
  * set to N = 1, 2, ... the N-th allocation of the call fails, until the
  * call no longer reaches N allocations. Every failing call must return an
  * allocation errno and leave nothing behind: the same namespaces, tasks,
- * handles, segments, fds, mappings and the same namespace for the caller.
+ * handles, segments, queues and queued bytes, semaphore sets, fds,
+ * mappings and the same namespace for the caller, and the object it acted
+ * on unchanged (a message still queued, semaphore values untouched).
  * Needs a kernel with CONFIG_FAULT_INJECTION_DEBUG_FS (make check-debug);
  * skipped elsewhere.
  */
 #include <dirent.h>
 #include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 
 #include "kselftest_harness.h"
@@ -19,6 +23,7 @@
 
 struct snapshot {
 	struct shadowipc_status st;
+	struct shadowipc_ns_info info;	/* of the caller's namespace */
 	uint64_t ns_id;
 	int fds;
 	int maps;
@@ -54,6 +59,8 @@ static int count_maps(void)
 static void take_snapshot(struct snapshot *s)
 {
 	s->st = sipc_status();
+	if (shadowipc_ns_info(-1, &s->info))
+		memset(&s->info, 0xff, sizeof(s->info));
 	s->ns_id = shadowipc_ns_id();
 	s->fds = count_fds();
 	s->maps = count_maps();
@@ -87,12 +94,15 @@ struct fault_case {
 	int (*call)(void *ctx);		/* 0, or -1 with errno */
 	void (*undo)(void *ctx);	/* after a successful call */
 	void (*cleanup)(void *ctx);	/* after a failed call */
+	int (*intact)(void *ctx);	/* optional: 0 if a failed call changed nothing */
 };
 
 struct ctx {
 	int home;	/* handle on the caller's namespace */
 	int other;	/* handle on another namespace */
 	int shmid;
+	int msqid;
+	int semid;
 	int fd;
 	void *addr;
 };
@@ -183,6 +193,18 @@ static void run_case(struct __test_metadata *_metadata, int nth,
 		EXPECT_EQ(before.st.handles, after.st.handles);
 		EXPECT_EQ(before.st.segments, after.st.segments)
 			TH_LOG("%s: allocation %d leaked a segment", fc->name, n);
+		for (int k = SHADOWIPC_KIND_MSG; k <= SHADOWIPC_KIND_SEM; k++) {
+			EXPECT_EQ(before.info.objects[k], after.info.objects[k])
+				TH_LOG("%s: allocation %d: objects of kind %d",
+				       fc->name, n, k);
+			EXPECT_EQ(before.info.bytes[k], after.info.bytes[k])
+				TH_LOG("%s: allocation %d: bytes of kind %d",
+				       fc->name, n, k);
+		}
+		if (fc->intact)
+			EXPECT_EQ(0, fc->intact(ctx))
+				TH_LOG("%s: allocation %d changed the object",
+				       fc->name, n);
 		EXPECT_EQ(before.ns_id, after.ns_id);
 		EXPECT_EQ(before.fds, after.fds)
 			TH_LOG("%s: allocation %d leaked an fd", fc->name, n);
@@ -277,49 +299,180 @@ static int call_stat(void *p)
 	return shadowipc_shmctl(((struct ctx *)p)->shmid, IPC_STAT, &ds);
 }
 
+/* Message queues: a message of two pages and more. */
+#define BIG_MSG		8192
+
+static struct {
+	long mtype;
+	char mtext[BIG_MSG];
+} msg;
+
+static int make_queue(void *p)
+{
+	struct ctx *c = p;
+
+	c->msqid = shadowipc_msgget(IPC_PRIVATE, 0600);
+	return c->msqid < 0 ? -1 : 0;
+}
+
+static int call_msgget(void *p)
+{
+	return make_queue(p);
+}
+
+static void msg_rmid(void *p)
+{
+	shadowipc_msgctl(((struct ctx *)p)->msqid, IPC_RMID, NULL);
+}
+
+static int call_msgsnd(void *p)
+{
+	msg.mtype = 1;
+	memset(msg.mtext, 0x6d, BIG_MSG);
+	return shadowipc_msgsnd(((struct ctx *)p)->msqid, &msg, BIG_MSG,
+				IPC_NOWAIT);
+}
+
+/* A queue holding one big message. */
+static int make_full_queue(void *p)
+{
+	if (make_queue(p))
+		return -1;
+	return call_msgsnd(p);
+}
+
+static int call_msgrcv(void *p)
+{
+	ssize_t n = shadowipc_msgrcv(((struct ctx *)p)->msqid, &msg, BIG_MSG,
+				     0, IPC_NOWAIT);
+
+	return n == BIG_MSG ? 0 : -1;
+}
+
+static int call_msgrcv_copy(void *p)
+{
+	ssize_t n = shadowipc_msgrcv(((struct ctx *)p)->msqid, &msg, BIG_MSG,
+				     0, IPC_NOWAIT | MSG_COPY);
+
+	return n == BIG_MSG ? 0 : -1;
+}
+
+/* The message is still there, whole. */
+static int message_queued(void *p)
+{
+	struct msqid_ds ds;
+
+	if (shadowipc_msgctl(((struct ctx *)p)->msqid, IPC_STAT, &ds))
+		return -1;
+	return ds.msg_qnum == 1 && ds.__msg_cbytes == BIG_MSG ? 0 : -1;
+}
+
+static int call_msgctl_stat(void *p)
+{
+	struct msqid_ds ds;
+
+	return shadowipc_msgctl(((struct ctx *)p)->msqid, IPC_STAT, &ds);
+}
+
+/* Semaphores: more of them than fit in a small on-stack array. */
+#define NSEMS		300
+
+static int make_set(void *p)
+{
+	struct ctx *c = p;
+
+	c->semid = shadowipc_semget(IPC_PRIVATE, NSEMS, 0600);
+	return c->semid < 0 ? -1 : 0;
+}
+
+static int call_semget(void *p)
+{
+	return make_set(p);
+}
+
+static void sem_rmid(void *p)
+{
+	shadowipc_semctl(((struct ctx *)p)->semid, 0, IPC_RMID);
+}
+
+/* SEM_UNDO: the first call of the process allocates its undo list. */
+static int call_semop_undo(void *p)
+{
+	struct sembuf ops[] = {
+		{ 0, 1, SEM_UNDO }, { NSEMS - 1, 2, SEM_UNDO },
+	};
+
+	return shadowipc_semop(((struct ctx *)p)->semid, ops, 2);
+}
+
+static int sems_zero(void *p)
+{
+	int id = ((struct ctx *)p)->semid;
+
+	return shadowipc_semctl(id, 0, GETVAL) == 0 &&
+	       shadowipc_semctl(id, NSEMS - 1, GETVAL) == 0 ? 0 : -1;
+}
+
+static unsigned short vals[NSEMS];
+
+static int call_semctl_setall(void *p)
+{
+	for (int i = 0; i < NSEMS; i++)
+		vals[i] = i + 1;
+	return shadowipc_semctl(((struct ctx *)p)->semid, 0, SETALL, vals);
+}
+
+static int call_semctl_getall(void *p)
+{
+	return shadowipc_semctl(((struct ctx *)p)->semid, 0, GETALL, vals);
+}
+
 static const struct fault_case cases[] = {
-	{ "unshare", NULL, call_unshare, back_home, NULL },
-	{ "ns_fd", NULL, call_ns_fd, close_fd, NULL },
-	{ "setns", NULL, call_setns, back_home, NULL },
-	{ "shmget", NULL, call_shmget, rmid, NULL },
-	{ "shmat", make_segment, call_shmat, detach_and_rmid, rmid },
-	{ "shmctl_stat", make_segment, call_stat, rmid, rmid },
-	{ "shmctl_rmid", make_segment, call_rmid, nothing, rmid },
+	{ "unshare", NULL, call_unshare, back_home, NULL, NULL },
+	{ "ns_fd", NULL, call_ns_fd, close_fd, NULL, NULL },
+	{ "setns", NULL, call_setns, back_home, NULL, NULL },
+	{ "shmget", NULL, call_shmget, rmid, NULL, NULL },
+	{ "shmat", make_segment, call_shmat, detach_and_rmid, rmid, NULL },
+	{ "shmctl_stat", make_segment, call_stat, rmid, rmid, NULL },
+	{ "shmctl_rmid", make_segment, call_rmid, nothing, rmid, NULL },
+	{ "msgget", NULL, call_msgget, msg_rmid, NULL, NULL },
+	{ "msgsnd", make_queue, call_msgsnd, msg_rmid, msg_rmid, NULL },
+	{ "msgrcv", make_full_queue, call_msgrcv, msg_rmid, msg_rmid,
+	  message_queued },
+	{ "msgrcv_copy", make_full_queue, call_msgrcv_copy, msg_rmid, msg_rmid,
+	  message_queued },
+	{ "msgctl_stat", make_full_queue, call_msgctl_stat, msg_rmid, msg_rmid,
+	  NULL },
+	{ "semget", NULL, call_semget, sem_rmid, NULL, NULL },
+	{ "semop_undo", make_set, call_semop_undo, sem_rmid, sem_rmid,
+	  sems_zero },
+	{ "semctl_setall", make_set, call_semctl_setall, sem_rmid, sem_rmid,
+	  sems_zero },
+	{ "semctl_getall", make_set, call_semctl_getall, sem_rmid, sem_rmid,
+	  NULL },
 };
 
-TEST_F_TIMEOUT(fault, unshare, 120)
-{
-	run_case(_metadata, self->nth, &cases[0], &self->ctx);
-}
+#define FAULT_TEST(name, i)						\
+	TEST_F_TIMEOUT(fault, name, 120)				\
+	{								\
+		run_case(_metadata, self->nth, &cases[i], &self->ctx);	\
+	}
 
-TEST_F_TIMEOUT(fault, ns_fd, 120)
-{
-	run_case(_metadata, self->nth, &cases[1], &self->ctx);
-}
-
-TEST_F_TIMEOUT(fault, setns, 120)
-{
-	run_case(_metadata, self->nth, &cases[2], &self->ctx);
-}
-
-TEST_F_TIMEOUT(fault, shmget, 120)
-{
-	run_case(_metadata, self->nth, &cases[3], &self->ctx);
-}
-
-TEST_F_TIMEOUT(fault, shmat, 120)
-{
-	run_case(_metadata, self->nth, &cases[4], &self->ctx);
-}
-
-TEST_F_TIMEOUT(fault, shmctl_stat, 120)
-{
-	run_case(_metadata, self->nth, &cases[5], &self->ctx);
-}
-
-TEST_F_TIMEOUT(fault, shmctl_rmid, 120)
-{
-	run_case(_metadata, self->nth, &cases[6], &self->ctx);
-}
+FAULT_TEST(unshare, 0)
+FAULT_TEST(ns_fd, 1)
+FAULT_TEST(setns, 2)
+FAULT_TEST(shmget, 3)
+FAULT_TEST(shmat, 4)
+FAULT_TEST(shmctl_stat, 5)
+FAULT_TEST(shmctl_rmid, 6)
+FAULT_TEST(msgget, 7)
+FAULT_TEST(msgsnd, 8)
+FAULT_TEST(msgrcv, 9)
+FAULT_TEST(msgrcv_copy, 10)
+FAULT_TEST(msgctl_stat, 11)
+FAULT_TEST(semget, 12)
+FAULT_TEST(semop_undo, 13)
+FAULT_TEST(semctl_setall, 14)
+FAULT_TEST(semctl_getall, 15)
 
 TEST_HARNESS_MAIN

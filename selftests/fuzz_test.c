@@ -3,7 +3,9 @@
  * A seeded ioctl fuzzer: random command numbers inside and outside the
  * module's range, random sizes and directions, bad pointers (NULL,
  * unmapped, kernel, unaligned, crossing into an unmapped page), random
- * flags, pads, ids, keys and commands, interleaved with valid calls. The
+ * flags, pads, ids, keys and commands, interleaved with valid calls, for
+ * every command, shm, msg and sem alike (message and semaphore calls are
+ * kept from sleeping: IPC_NOWAIT, a 1 ms semop timeout). The
  * kernel must not splat (the runner checks its log) and everything the
  * fuzzer created must be gone once its processes are.
  *
@@ -20,9 +22,14 @@ static const unsigned long known_cmds[] = {
 	SHADOWIPC_IOC_VERSION, SHADOWIPC_IOC_STATUS, SHADOWIPC_IOC_UNSHARE,
 	SHADOWIPC_IOC_NS_FD, SHADOWIPC_IOC_SETNS, SHADOWIPC_IOC_NS_INFO,
 	SHADOWIPC_IOC_SHMGET, SHADOWIPC_IOC_SHMAT, SHADOWIPC_IOC_SHMDT,
-	SHADOWIPC_IOC_SHMCTL,
+	SHADOWIPC_IOC_SHMCTL, SHADOWIPC_IOC_MSGGET, SHADOWIPC_IOC_MSGSND,
+	SHADOWIPC_IOC_MSGRCV, SHADOWIPC_IOC_MSGCTL, SHADOWIPC_IOC_SEMGET,
+	SHADOWIPC_IOC_SEMOP, SHADOWIPC_IOC_SEMCTL,
 };
 #define NR_KNOWN (sizeof(known_cmds) / sizeof(known_cmds[0]))
+
+/* Time a worker of 2000 calls may take before it counts as hung. */
+#define WORKER_SECONDS	300
 
 static uint64_t rng;
 
@@ -61,32 +68,163 @@ static unsigned long pick_cmd(void)
 	}
 }
 
-/* Fill a plausible argument: mostly valid-looking, sometimes garbage. */
-static void fill_arg(unsigned char *buf, size_t len)
+static int pick_key(void)
 {
 	static const int keys[] = { 0, 1, 2, 0x1234, -1 };
+
+	return keys[below(5)];
+}
+
+/* An id: of an object valid_calls() made, a small one, or anything. */
+static int last_id[3];
+
+static int pick_id(void)
+{
+	switch (below(4)) {
+	case 0:
+		return below(3);
+	case 1:
+		return rnd();
+	default:
+		return last_id[below(3)];
+	}
+}
+
+/* A get flag: IPC_CREAT|0600, sometimes IPC_EXCL or other bits. */
+static int pick_getflg(void)
+{
+	return below(4) ? 01000 | 0600 | (below(2) ? 02000 : 0) : (int)rnd();
+}
+
+/* A user buffer for the call to use: the rest of the arena page, or bad. */
+static uint64_t pick_buf(struct arena *a)
+{
+	switch (below(8)) {
+	case 0:
+		return 0;
+	case 1:
+		return (uintptr_t)a->hole;
+	default:
+		return (uintptr_t)(a->page + 512);
+	}
+}
+
+static const struct timespec tiny_timeout = { 0, 1000 * 1000 };
+
+/*
+ * Shape the argument of the System V message and semaphore commands:
+ * bounded sizes, known commands, mostly valid ids, zero flags and pads.
+ */
+static void shape_msg_sem(struct arena *a, unsigned char *buf,
+			  unsigned long cmd)
+{
+	static const int ctl_cmds[] = { 0, 1, 2, 3, 11, 12, 13, 14, 15, 16,
+					17, 18, 19, 20, -1, 0x102 };
+	union {
+		struct shadowipc_msgget mg;
+		struct shadowipc_msgsnd ms;
+		struct shadowipc_msgrcv mr;
+		struct shadowipc_msgctl mc;
+		struct shadowipc_semget sg;
+		struct shadowipc_semop so;
+		struct shadowipc_semctl sc;
+	} *u = (void *)buf;
+	int ctl = ctl_cmds[below(16)];
+
+	switch (cmd) {
+	case SHADOWIPC_IOC_MSGGET:
+		u->mg = (struct shadowipc_msgget){
+			.key = pick_key(), .msgflg = pick_getflg() };
+		break;
+	case SHADOWIPC_IOC_MSGSND:
+		*(long *)(a->page + 512) = below(4);
+		u->ms = (struct shadowipc_msgsnd){
+			.msgp = pick_buf(a), .msgsz = below(4096),
+			.msqid = pick_id(), .msgflg = rnd() };
+		break;
+	case SHADOWIPC_IOC_MSGRCV:
+		u->mr = (struct shadowipc_msgrcv){
+			.msgp = pick_buf(a), .msgsz = below(4096),
+			.msgtyp = (int)below(5) - 2, .msqid = pick_id(),
+			.msgflg = rnd() };
+		break;
+	case SHADOWIPC_IOC_MSGCTL:
+		u->mc = (struct shadowipc_msgctl){
+			.buf = pick_buf(a), .msqid = pick_id(), .cmd = ctl };
+		break;
+	case SHADOWIPC_IOC_SEMGET:
+		u->sg = (struct shadowipc_semget){
+			.key = pick_key(), .nsems = below(16),
+			.semflg = pick_getflg() };
+		break;
+	case SHADOWIPC_IOC_SEMOP:
+		/* up to 8 operations on small semaphore numbers */
+		for (int i = 0; i < 8; i++)
+			((struct sembuf *)(a->page + 512))[i] = (struct sembuf){
+				.sem_num = below(4), .sem_op = (int)below(5) - 2,
+				.sem_flg = rnd() };
+		u->so = (struct shadowipc_semop){
+			.sops = pick_buf(a), .nsops = below(9),
+			.semid = pick_id() };
+		break;
+	case SHADOWIPC_IOC_SEMCTL:
+		u->sc = (struct shadowipc_semctl){
+			.arg = below(2) ? pick_buf(a) : below(5),
+			.semid = pick_id(), .semnum = below(5), .cmd = ctl };
+		break;
+	}
+}
+
+/*
+ * However the argument was made, a message or semaphore call must not
+ * sleep for long: msgsnd and msgrcv get IPC_NOWAIT (04000), semop a
+ * timeout of a millisecond.
+ */
+static void never_block(unsigned char *buf, unsigned long cmd)
+{
+	if (cmd == SHADOWIPC_IOC_MSGSND)
+		((struct shadowipc_msgsnd *)buf)->msgflg |= 04000;
+	else if (cmd == SHADOWIPC_IOC_MSGRCV)
+		((struct shadowipc_msgrcv *)buf)->msgflg |= 04000;
+	else if (cmd == SHADOWIPC_IOC_SEMOP)
+		((struct shadowipc_semop *)buf)->timeout =
+			(uintptr_t)&tiny_timeout;
+}
+
+/* Fill a plausible argument: mostly valid-looking, sometimes garbage. */
+static void fill_arg(struct arena *a, unsigned long cmd)
+{
 	static const int ctl_cmds[] = { 0, 1, 2, 3, 11, 12, 13, 14, 15, -1, 0x102 };
-	size_t i;
+	unsigned char *buf = a->page;
+	size_t i, len = 512;
 
 	for (i = 0; i < len; i++)
 		buf[i] = rnd();
 	if (!below(4))
-		return;	/* garbage one time in four */
+		goto out;	/* garbage one time in four */
+	if (_IOC_NR(cmd) >= 0x30 && _IOC_NR(cmd) < 0x50) {
+		shape_msg_sem(a, buf, cmd);
+		goto out;
+	}
 	/* shaped: small sizes, known keys/cmds, zero flags and pads */
 	if (len >= 24) {
 		uint64_t size = below(3) ? below(1 << 20) + 1 : rnd();
 
 		memcpy(buf, &size, 8);
-		((int *)buf)[2] = keys[below(5)];
+		((int *)buf)[2] = pick_key();
 		((int *)buf)[3] = below(2) ? 01000 | 0600 | (below(2) ? 010000 : 0) :
 					     ctl_cmds[below(11)];
 		((uint32_t *)buf)[4] = 0;
 		((uint32_t *)buf)[5] = 0;
 	}
+out:
+	never_block(buf, cmd);
 }
 
-static void *pick_ptr(struct arena *a, size_t len)
+static void *pick_ptr(struct arena *a, unsigned long cmd)
 {
+	size_t len = _IOC_SIZE(cmd);
+
 	switch (below(10)) {
 	case 0:
 		return NULL;
@@ -94,29 +232,55 @@ static void *pick_ptr(struct arena *a, size_t len)
 		return a->hole;
 	case 2:
 		return (void *)0xffffffff81000000UL;
-	case 3:
-		return a->page + 1 + below(7);		/* unaligned */
+	case 3: {					/* unaligned */
+		unsigned char *p = a->page + 1 + below(7);
+
+		never_block(p, cmd);
+		return p;
+	}
 	case 4:
 		return a->hole - 1 - below(len ? len : 1);	/* crossing */
 	default:
-		fill_arg(a->page, 512);
+		fill_arg(a, cmd);
 		return a->page;
 	}
 }
 
 static void valid_calls(void)
 {
+	struct { long mtype; char mtext[64]; } m = { 1, "fuzz" };
+	struct sembuf op = { 0, 1, SEM_UNDO | IPC_NOWAIT };
 	int id = shadowipc_shmget(IPC_PRIVATE, 4096, 0600);
 	void *p;
 
-	if (id < 0)
-		return;
-	p = shadowipc_shmat(id, NULL, 0);
-	if (p != (void *)-1) {
-		memset(p, 0x5a, 64);
-		shadowipc_shmdt(p);
+	if (id >= 0) {
+		p = shadowipc_shmat(id, NULL, 0);
+		if (p != (void *)-1) {
+			memset(p, 0x5a, 64);
+			shadowipc_shmdt(p);
+		}
+		shadowipc_shmctl(id, IPC_RMID, NULL);
 	}
-	shadowipc_shmctl(id, IPC_RMID, NULL);
+	/* a queue and a set left for the fuzzed calls, now and then */
+	id = shadowipc_msgget(IPC_PRIVATE, 0600);
+	if (id >= 0) {
+		shadowipc_msgsnd(id, &m, 8, IPC_NOWAIT);
+		shadowipc_msgrcv(id, &m, sizeof(m.mtext), 0, IPC_NOWAIT);
+		shadowipc_msgsnd(id, &m, 8, IPC_NOWAIT);
+		if (below(4))
+			shadowipc_msgctl(id, IPC_RMID, NULL);
+		else
+			last_id[1] = id;
+	}
+	id = shadowipc_semget(IPC_PRIVATE, 4, 0600);
+	if (id >= 0) {
+		shadowipc_semop(id, &op, 1);
+		if (below(4))
+			shadowipc_semctl(id, 0, IPC_RMID);
+		else
+			last_id[2] = id;
+	}
+	last_id[0] = shadowipc_shmget(IPC_PRIVATE, 4096, 0600);
 }
 
 /* One worker: its own namespace, @iters calls. Exits 0 unless setup fails. */
@@ -140,7 +304,7 @@ static int worker(uint64_t seed, unsigned long iters)
 	for (i = 0; i < iters; i++) {
 		unsigned long cmd = pick_cmd();
 
-		ioctl(dev, cmd, pick_ptr(&a, _IOC_SIZE(cmd)));
+		ioctl(dev, cmd, pick_ptr(&a, cmd));
 		if (!below(16))
 			valid_calls();
 		if (!below(64)) {	/* keep the fd table small */
@@ -151,6 +315,28 @@ static int worker(uint64_t seed, unsigned long iters)
 		}
 	}
 	return 0;
+}
+
+/*
+ * sipc_wait() for a worker, which is killed, and -2 returned, if it takes
+ * more than WORKER_SECONDS: a call that sleeps must not hang the test
+ * (polled: the debug kernel has no alarm(), CONFIG_POSIX_TIMERS is off).
+ */
+static int wait_worker(pid_t pid)
+{
+	siginfo_t si;
+	int i;
+
+	for (i = 0; i < WORKER_SECONDS * 100; i++) {
+		si.si_pid = 0;
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) ||
+		    si.si_pid == pid)
+			return sipc_wait(pid);
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	sipc_wait(pid);
+	return -2;
 }
 
 FIXTURE(fuzz) {
@@ -187,7 +373,10 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_leave_no_trace, 600)
 		ASSERT_GE(pid, 0);
 		if (!pid)
 			_exit(worker(seed + round, chunk));
-		st = sipc_wait(pid);
+		st = wait_worker(pid);
+		ASSERT_NE(-2, st)
+			TH_LOG("a worker slept in a call for %d s (seed %llu)",
+			       WORKER_SECONDS, (unsigned long long)(seed + round));
 		/* a call may unmap the worker's own memory: not a bug */
 		if (st >= 128)
 			crashes++;

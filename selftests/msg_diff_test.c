@@ -5,8 +5,8 @@
  * and as an unprivileged user, plus sleepers woken by a send, a receive,
  * a removal, an IPC_SET and a signal, compared call by call with Linux.
  *
- * Not covered, because shadowipc cannot set its limits yet: msgmax,
- * msgmnb and msgmni other than their defaults.
+ * Limits (kernel.msgmax, msgmnb, msgmni, msg_next_id) are set on both
+ * sides with set_limit(): limit_* scenarios.
  */
 #include <limits.h>
 #include <signal.h>
@@ -90,11 +90,7 @@ static const char *cmd_str(int cmd, char *buf)
 		[MSG_STAT_ANY] = "MSG_STAT_ANY",
 	};
 
-	if (cmd >= 0 && cmd < (int)(sizeof(names) / sizeof(names[0])) &&
-	    names[cmd])
-		return names[cmd];
-	sprintf(buf, "%#x", cmd);
-	return buf;
+	return cmd_name(cmd, names, ARRAY_SIZE(names), buf);
 }
 
 static void dump_ds(struct ctx *c, const struct msqid_ds *ds)
@@ -129,14 +125,8 @@ static int MC(struct ctx *c, int id, int cmd)
 	memset(&u, 0xaa, sizeof(u));
 	errno = 0;
 	r = c->ops->msgctl(id, cmd, &u);
-	if (r >= 0 && (cmd == MSG_STAT || cmd == MSG_STAT_ANY))
-		id_str(c, r, res);
-	else
-		res_long(r, res);
-	if (cmd == IPC_INFO || cmd == MSG_INFO)
-		sprintf(idb, "%d", id);
-	else
-		id_str(c, id, idb);
+	ctl_strs(c, id, r, cmd == MSG_STAT || cmd == MSG_STAT_ANY,
+		 cmd == IPC_INFO || cmd == MSG_INFO, res, idb);
 	tr(c, "msgctl(%s, %s) = %s", idb, cmd_str(cmd, cb), res);
 	if (r < 0 || cmd == IPC_RMID)
 		return r;
@@ -1057,6 +1047,114 @@ SCENARIO(blk_kill_sleeper)
 	reap(c, p);
 	MS(c, q, 1, "kept", 4, 0);
 	MC(c, q, IPC_STAT);
+}
+
+/* ---- limits: kernel.msgmax, msgmnb, msgmni, msg_next_id ---- */
+
+SCENARIO(limit_msgmax_is_einval_above)
+{
+	int q = MG(c, IPC_PRIVATE, 0600);
+
+	show_limit(c, "msgmax");
+	set_limit(c, "msgmax", "100");
+	MS(c, q, 1, "abc", 100, IPC_NOWAIT);
+	MS(c, q, 1, "abc", 101, IPC_NOWAIT);
+	MS(c, q, 1, "abc", 101, 0);
+	MS(c, q, 0, "abc", 101, IPC_NOWAIT);
+	MR(c, q, 200, 0, IPC_NOWAIT);
+	MC(c, 0, IPC_INFO);
+	MC(c, 0, MSG_INFO);
+	set_limit(c, "msgmax", "0");
+	MS(c, q, 1, "", 0, IPC_NOWAIT);
+	MS(c, q, 1, "a", 1, IPC_NOWAIT);
+	set_limit(c, "msgmax", "-1");
+	/* above the old default, within the queue's bytes */
+	set_limit(c, "msgmax", "9000");
+	MS(c, q, 2, "big", MSGMAX + 8, IPC_NOWAIT);
+	MR(c, q, TEXT_MAX, 2, IPC_NOWAIT);
+	MC(c, 0, IPC_INFO);
+}
+
+SCENARIO(limit_msgmnb_blocks_when_full)
+{
+	int q, q2;
+	pid_t p;
+
+	show_limit(c, "msgmnb");
+	set_limit(c, "msgmnb", "300");
+	q = MG(c, IPC_PRIVATE, 0600);
+	MC(c, q, IPC_STAT);
+	MS(c, q, 1, "a", 200, IPC_NOWAIT);
+	MS(c, q, 1, "b", 101, IPC_NOWAIT);
+	MS(c, q, 1, "c", 100, IPC_NOWAIT);
+	MS(c, q, 1, "", 0, IPC_NOWAIT);
+	MS(c, q, 1, "d", 1, IPC_NOWAIT);
+	/* a sender sleeps until a receive makes room */
+	p = SLEEPER(c, MS(c, q, 2, "e", 50, 0));
+	MC(c, q, IPC_STAT);
+	MR(c, q, 300, 0, IPC_NOWAIT);
+	reap(c, p);
+	MC(c, q, IPC_STAT);
+	/* the limit is read at creation: new queues only */
+	set_limit(c, "msgmnb", "1000");
+	MC(c, q, IPC_STAT);
+	q2 = MG(c, IPC_PRIVATE, 0600);
+	MC(c, q2, IPC_STAT);
+	SET(c, q2, 0, 0, 0600, 2000);
+	MC(c, q2, IPC_STAT);
+	if (user(c)) {
+		int q3 = MG(c, IPC_PRIVATE, 0600);
+
+		SET(c, q3, SIPC_TEST_UID, SIPC_TEST_GID, 0600, 1001);
+		SET(c, q3, SIPC_TEST_UID, SIPC_TEST_GID, 0600, 999);
+		MC(c, q3, IPC_STAT);
+		_exit(0);
+	}
+	MC(c, 0, IPC_INFO);
+	set_limit(c, "msgmnb", "-5");
+}
+
+SCENARIO(limit_msgmni_is_enospc)
+{
+	int a;
+
+	set_limit(c, "msgmni", "2");
+	a = MG(c, IPC_PRIVATE, 0600);
+	MG(c, KEY, IPC_CREAT | 0600);
+	MG(c, IPC_PRIVATE, 0600);
+	MG(c, KEY + 1, IPC_CREAT | 0600);
+	MG(c, KEY, IPC_CREAT | 0600);
+	MC(c, 0, IPC_INFO);
+	MC(c, 0, MSG_INFO);
+	MC(c, a, IPC_RMID);
+	MG(c, IPC_PRIVATE, 0600);
+	set_limit(c, "msgmni", "0");
+	MG(c, IPC_PRIVATE, 0600);
+	set_limit(c, "msgmni", "32769");
+	set_limit(c, "msgmni", "32768");
+	MC(c, 0, IPC_INFO);
+}
+
+SCENARIO(limit_msg_next_id)
+{
+	int q;
+
+	show_limit(c, "msg_next_id");
+	set_limit(c, "msg_next_id", "7");
+	q = MG(c, IPC_PRIVATE, 0600);
+	show_limit(c, "msg_next_id");
+	MG(c, IPC_PRIVATE, 0600);
+	MC(c, q & 0x7fff, MSG_STAT);
+	/* sequence 2, index 7 (in use) */
+	set_limit(c, "msg_next_id", "65543");
+	MG(c, KEY, IPC_CREAT | 0600);
+	show_limit(c, "msg_next_id");
+	MC(c, q, IPC_RMID);
+	set_limit(c, "msg_next_id", "65543");
+	MG(c, IPC_PRIVATE, 0600);
+	set_limit(c, "msg_next_id", "-1");
+	MG(c, IPC_PRIVATE, 0600);
+	show_limit(c, "msg_next_id");
 }
 
 TEST_HARNESS_MAIN

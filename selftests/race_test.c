@@ -3,13 +3,18 @@
  * Races, on both vCPUs, bounded in time (SHADOWIPC_RACE_SECONDS, default
  * 5 per test): IPC_RMID against shmat, fork and exit; shmdt against
  * munmap and mremap; unshare and setns against fork, exit and the
- * last-member teardown; handle close against setns; and module removal
- * attempts throughout, which must always be refused. Data written through
- * one mapping is checked through another. Afterwards every namespace,
- * segment, handle and binding the test made must be gone.
+ * last-member teardown; handle close against setns; msgsnd/msgrcv
+ * (sleeping too) against IPC_RMID and exit; semop with SEM_UNDO against
+ * IPC_RMID and exit; and module removal attempts throughout, which must
+ * always be refused. Data written through one mapping is checked through
+ * another. Afterwards every namespace, segment, handle and binding the
+ * test made must be gone, every SEM_UNDO undone, and the queued bytes
+ * NS_INFO counts those the queues hold, then none.
  */
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -87,6 +92,30 @@ static int run_workers(int (*fn)(int, double), double end)
 }
 
 /*
+ * In a child in a new shadow namespace: @fn in WORKERS processes until
+ * @end, then @settle (NULL, or a check that returns 0 when all is as it
+ * should be). Afterwards nothing the test made may be left.
+ */
+static void race_in_namespace(struct __test_metadata *_metadata,
+			      const struct shadowipc_status *before,
+			      int (*fn)(int, double), double end,
+			      int (*settle)(void))
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		if (shadowipc_unshare(NULL))
+			_exit(1);
+		if (run_workers(fn, end))
+			_exit(2);
+		_exit(10 + (settle ? settle() : 0));
+	}
+	EXPECT_EQ(10, sipc_wait(pid));
+	expect_settled(_metadata, before);
+}
+
+/*
  * Everyone in one shadow namespace on four keys: get, attach twice, write
  * through one mapping and check through the other, fork a child that
  * checks too and exits, detach, and now and then IPC_RMID.
@@ -154,18 +183,8 @@ static int remove_keys(void)
 
 TEST_F_TIMEOUT(race, rmid_vs_attach_vs_fork_vs_exit, 120)
 {
-	pid_t pid = fork();
-
-	ASSERT_GE(pid, 0);
-	if (!pid) {
-		if (shadowipc_unshare(NULL))
-			_exit(1);
-		if (run_workers(rmid_attach_fork_exit, self->end))
-			_exit(2);
-		_exit(remove_keys());
-	}
-	EXPECT_EQ(0, sipc_wait(pid));
-	expect_settled(_metadata, &self->before);
+	race_in_namespace(_metadata, &self->before, rmid_attach_fork_exit,
+			  self->end, remove_keys);
 }
 
 struct mapping_race {
@@ -238,16 +257,8 @@ static int detach_munmap_mremap(int me, double end)
 
 TEST_F_TIMEOUT(race, shmdt_vs_munmap_vs_mremap, 120)
 {
-	pid_t pid = fork();
-
-	ASSERT_GE(pid, 0);
-	if (!pid) {
-		if (shadowipc_unshare(NULL))
-			_exit(1);
-		_exit(run_workers(detach_munmap_mremap, self->end) ? 2 : 0);
-	}
-	EXPECT_EQ(0, sipc_wait(pid));
-	expect_settled(_metadata, &self->before);
+	race_in_namespace(_metadata, &self->before, detach_munmap_mremap,
+			  self->end, NULL);
 }
 
 struct ns_race {
@@ -319,6 +330,234 @@ TEST_F_TIMEOUT(race, unshare_setns_vs_fork_exit_teardown, 120)
 		_exit(run_workers(ns_churn, self->end) ? 1 : 0);
 	EXPECT_EQ(0, sipc_wait(pid));
 	expect_settled(_metadata, &self->before);
+}
+
+/* Objects and bytes of @kind left in the caller's namespace. */
+static uint64_t ns_left(int kind)
+{
+	struct shadowipc_ns_info info;
+
+	if (shadowipc_ns_info(-1, &info))
+		return ~0ULL;
+	return info.objects[kind] + info.bytes[kind];
+}
+
+/*
+ * A child for @fn, which may sleep: now and then @rmid(@id) wakes it;
+ * else, or after, SIGKILL ends it, asleep or not (no timers: the debug
+ * kernel has no CONFIG_POSIX_TIMERS). 0 if it ended as it may.
+ */
+static int sleeper(void (*fn)(int id, int me), void (*rmid)(int id), int id,
+		   int me)
+{
+	pid_t kid = fork();
+	int st;
+
+	if (kid < 0)
+		return -1;
+	if (!kid) {
+		fn(id, me);
+		_exit(0);
+	}
+	usleep(rand() % 5000);
+	if (rand() % 2)
+		rmid(id);
+	usleep(rand() % 1000);
+	kill(kid, SIGKILL);
+	st = sipc_wait(kid);
+	return st == 0 || st == 128 + SIGKILL ? 0 : -1;
+}
+
+static void msg_rmid(int q)
+{
+	shadowipc_msgctl(q, IPC_RMID, NULL);
+}
+
+static void sem_rmid(int s)
+{
+	shadowipc_semctl(s, 0, IPC_RMID);
+}
+
+#define MSG_KEY		0x7200
+#define MSG_TEXT	8192
+
+struct race_msg {
+	long mtype;
+	char mtext[MSG_TEXT];
+};
+
+/* Sleep in msgrcv, or in msgsnd of a big message to a full queue. */
+static void msg_sleep(int q, int me)
+{
+	static struct race_msg m = { .mtype = 1 };
+	long r = rand() % 2 ? shadowipc_msgrcv(q, &m, MSG_TEXT, 0, 0) :
+			      shadowipc_msgsnd(q, &m, MSG_TEXT, 0);
+
+	_exit(r < 0 && errno != EIDRM && errno != EINVAL ? 1 : 0);
+}
+
+/*
+ * Everyone in one namespace on two keys: msgsnd and msgrcv without
+ * waiting, children sleeping in either (ended by a message, IPC_RMID or
+ * SIGKILL, asleep or not), IPC_RMID now and then.
+ */
+static int msg_churn(int me, double end)
+{
+	static struct race_msg m;
+
+	srand(getpid());
+	while (now() < end) {
+		int q = shadowipc_msgget(MSG_KEY + rand() % 2, IPC_CREAT | 0600);
+		size_t sz = rand() % 3 ? rand() % 64 : rand() % MSG_TEXT;
+
+		if (q < 0)
+			return 1;
+		switch (rand() % 6) {
+		case 0:
+		case 1:
+			m.mtype = 1 + rand() % 3;
+			if (shadowipc_msgsnd(q, &m, sz, IPC_NOWAIT) &&
+			    errno != EAGAIN && errno != EIDRM && errno != EINVAL)
+				return 2;
+			break;
+		case 2:
+		case 3:
+			if (shadowipc_msgrcv(q, &m, MSG_TEXT, -(rand() % 4),
+					     IPC_NOWAIT) < 0 &&
+			    errno != ENOMSG && errno != EIDRM && errno != EINVAL)
+				return 3;
+			break;
+		case 4:
+			if (sleeper(msg_sleep, msg_rmid, q, me))
+				return 4;
+			break;
+		default:
+			if (rand() % 4 == 0)
+				msg_rmid(q);
+			if (rand() % 8 == 0 && try_rmmod())
+				return 5;
+		}
+	}
+	return 0;
+}
+
+/* The bytes NS_INFO counts are those the queues hold; then remove them. */
+static int msg_settle(void)
+{
+	struct shadowipc_ns_info info;
+	struct msqid_ds ds;
+	uint64_t bytes = 0;
+	int key, q;
+
+	for (key = MSG_KEY; key < MSG_KEY + 2; key++) {
+		q = shadowipc_msgget(key, 0);
+		if (q >= 0 && !shadowipc_msgctl(q, IPC_STAT, &ds))
+			bytes += ds.__msg_cbytes;
+	}
+	if (shadowipc_ns_info(-1, &info) || info.bytes[SHADOWIPC_KIND_MSG] != bytes)
+		return 1;
+	for (key = MSG_KEY; key < MSG_KEY + 2; key++) {
+		q = shadowipc_msgget(key, 0);
+		if (q >= 0 && shadowipc_msgctl(q, IPC_RMID, NULL))
+			return 2;
+	}
+	return ns_left(SHADOWIPC_KIND_MSG) ? 3 : 0;
+}
+
+TEST_F_TIMEOUT(race, msgsnd_vs_msgrcv_vs_rmid_vs_exit, 120)
+{
+	race_in_namespace(_metadata, &self->before, msg_churn, self->end,
+			  msg_settle);
+}
+
+#define SEM_KEY		0x7300
+
+/*
+ * Raise my semaphore (SEM_UNDO), then wait for it to be zero, which only
+ * IPC_RMID or SIGKILL ends: exit with an undo list, asleep or not.
+ */
+static void sem_sleep(int s, int me)
+{
+	struct sembuf up = { me, 1 + rand() % 3, SEM_UNDO };
+	struct sembuf zero = { me, 0, 0 };
+
+	if (shadowipc_semop(s, &up, 1))
+		_exit(errno == EIDRM || errno == EINVAL ? 0 : 1);
+	if (rand() % 4 == 0)
+		_exit(0);
+	_exit(shadowipc_semop(s, &zero, 1) && errno != EIDRM &&
+	      errno != EINVAL ? 1 : 0);
+}
+
+static bool sem_errno_ok(void)
+{
+	return errno == EIDRM || errno == EINVAL || errno == EAGAIN ||
+	       errno == ERANGE;
+}
+
+/*
+ * Everyone in one namespace on two keys, each worker on its own
+ * semaphore of every set: SEM_UNDO up and down, children that raise it
+ * and exit or sleep (woken by IPC_RMID or killed), and
+ * IPC_RMID now and then. Every change is undone at exit, so whatever sets
+ * remain must be back to zero at the end.
+ */
+static int sem_churn(int me, double end)
+{
+	srand(getpid());
+	while (now() < end) {
+		int s = shadowipc_semget(SEM_KEY + rand() % 2, WORKERS,
+					 IPC_CREAT | 0600);
+		struct sembuf op = { me, rand() % 2 ? 1 : -1,
+				     SEM_UNDO | IPC_NOWAIT };
+
+		if (s < 0)
+			return 1;
+		switch (rand() % 5) {
+		case 0:
+		case 1:
+			if (shadowipc_semop(s, &op, 1) && !sem_errno_ok())
+				return 2;
+			break;
+		case 2:
+		case 3:
+			if (sleeper(sem_sleep, sem_rmid, s, me))
+				return 3;
+			break;
+		default:
+			if (rand() % 3 == 0)
+				sem_rmid(s);
+			if (rand() % 8 == 0 && try_rmmod())
+				return 4;
+		}
+	}
+	return 0;
+}
+
+static int sem_settle(void)
+{
+	unsigned short vals[WORKERS];
+	int key, s, i;
+
+	for (key = SEM_KEY; key < SEM_KEY + 2; key++) {
+		s = shadowipc_semget(key, 0, 0);
+		if (s < 0)
+			continue;
+		if (shadowipc_semctl(s, 0, GETALL, vals))
+			return 1;
+		for (i = 0; i < WORKERS; i++)
+			if (vals[i])
+				return 2;	/* an undo not applied */
+		if (shadowipc_semctl(s, 0, IPC_RMID))
+			return 3;
+	}
+	return ns_left(SHADOWIPC_KIND_SEM) ? 4 : 0;
+}
+
+TEST_F_TIMEOUT(race, semop_undo_vs_rmid_vs_exit, 120)
+{
+	race_in_namespace(_metadata, &self->before, sem_churn, self->end,
+			  sem_settle);
 }
 
 TEST_HARNESS_MAIN

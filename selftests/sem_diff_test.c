@@ -5,9 +5,8 @@
  * as an unprivileged user, SEM_UNDO at exit and at unshare, and sleepers
  * completed in Linux's order, compared call by call with Linux.
  *
- * Not covered, because shadowipc cannot set its limits yet: SEMMSL,
- * SEMMNS, SEMOPM and SEMMNI other than their defaults (so nothing that
- * needs 32000 sets or 1024000000 semaphores).
+ * Limits (kernel.sem's SEMMSL, SEMMNS, SEMOPM and SEMMNI, and
+ * sem_next_id) are set on both sides with set_limit(): limit_* scenarios.
  */
 #include <signal.h>
 
@@ -76,11 +75,7 @@ static const char *cmd_str(int cmd, char *buf)
 		[SEM_STAT_ANY] = "SEM_STAT_ANY",
 	};
 
-	if (cmd >= 0 && cmd < (int)(sizeof(names) / sizeof(names[0])) &&
-	    names[cmd])
-		return names[cmd];
-	sprintf(buf, "%#x", cmd);
-	return buf;
+	return cmd_name(cmd, names, ARRAY_SIZE(names), buf);
 }
 
 static void dump_ds(struct ctx *c, const struct semid_ds *ds)
@@ -120,16 +115,10 @@ static int SC(struct ctx *c, int id, int num, int cmd, int arg)
 		a = (unsigned int)arg;
 	errno = 0;
 	r = c->ops->semctl(id, num, cmd, a);
-	if (r >= 0 && (cmd == SEM_STAT || cmd == SEM_STAT_ANY))
-		id_str(c, r, res);
-	else if (r > 0 && cmd == GETPID)
+	ctl_strs(c, id, r, cmd == SEM_STAT || cmd == SEM_STAT_ANY,
+		 cmd == IPC_INFO || cmd == SEM_INFO, res, idb);
+	if (r > 0 && cmd == GETPID)
 		strcpy(res, pid_str(c, r));
-	else
-		res_long(r, res);
-	if (cmd == IPC_INFO || cmd == SEM_INFO)
-		sprintf(idb, "%d", id);
-	else
-		id_str(c, id, idb);
 	tr(c, "semctl(%s, %d, %s, %d) = %s", idb, num, cmd_str(cmd, cb), arg,
 	   res);
 	if (r < 0)
@@ -1132,6 +1121,81 @@ SCENARIO(blk_kill_sleeper_leaves_queue)
 	CNTS(c, s, 1);
 	SOPS(c, s, { 0, 1, 0 });
 	VALS(c, s, 1);
+}
+
+/* ---- limits: kernel.sem (SEMMSL SEMMNS SEMOPM SEMMNI), sem_next_id ---- */
+
+SCENARIO(limit_sem)
+{
+	int a, b;
+
+	show_limit(c, "sem");
+	set_limit(c, "sem", "10 25 5 3");
+	SC(c, 0, 0, IPC_INFO, 0);
+	/* SEMMSL: nsems above is EINVAL, before the key is looked up */
+	SG(c, IPC_PRIVATE, 11, 0600);
+	a = SG(c, KEY, 10, IPC_CREAT | 0600);
+	SG(c, KEY, 11, 0);
+	SG(c, KEY, 10, 0);
+	/* SEMMNS: every set's semaphores together */
+	b = SG(c, IPC_PRIVATE, 10, 0600);
+	SG(c, IPC_PRIVATE, 6, 0600);
+	SG(c, IPC_PRIVATE, 5, 0600);
+	SC(c, 0, 0, SEM_INFO, 0);
+	/* SEMMNI: the number of sets */
+	SG(c, IPC_PRIVATE, 0, 0600);
+	SG(c, IPC_PRIVATE, 1, 0600);
+	SC(c, b, 0, IPC_RMID, 0);
+	SG(c, IPC_PRIVATE, 1, 0600);
+	set_limit(c, "sem", "10 100 5 1");
+	SG(c, IPC_PRIVATE, 1, 0600);
+	/* SEMOPM: the operations in one call */
+	SOPS(c, a, { 0, 1, 0 }, { 1, 1, 0 }, { 2, 1, 0 }, { 3, 1, 0 },
+	     { 4, 1, 0 });
+	SOPS(c, a, { 0, -1, 0 }, { 1, -1, 0 }, { 2, -1, 0 }, { 3, -1, 0 },
+	     { 4, -1, 0 }, { 5, 0, 0 });
+	SOPS(c, 12345, { 0, -1, 0 }, { 1, -1, 0 }, { 2, -1, 0 },
+	     { 3, -1, 0 }, { 4, -1, 0 }, { 5, 0, 0 });
+	VALS(c, a, 6);
+	SC(c, 0, 0, IPC_INFO, 0);
+	SC(c, 0, 0, SEM_INFO, 0);
+}
+
+SCENARIO(limit_sem_writes)
+{
+	/* fewer values: the others are kept */
+	set_limit(c, "sem", "7 70");
+	set_limit(c, "sem", "7 70 3 2 99");
+	/* SEMMNI out of range: refused and put back, the rest kept */
+	set_limit(c, "sem", "8 80 4 32769");
+	set_limit(c, "sem", "9 90 5 -1");
+	set_limit(c, "sem", "x");
+	set_limit(c, "sem", "0 0 0 0");
+	SG(c, IPC_PRIVATE, 1, 0600);
+	set_limit(c, "sem", "250 32000 32 128");
+	SC(c, 0, 0, IPC_INFO, 0);
+}
+
+SCENARIO(limit_sem_next_id)
+{
+	int s;
+
+	show_limit(c, "sem_next_id");
+	set_limit(c, "sem_next_id", "3");
+	s = SG(c, IPC_PRIVATE, 1, 0600);
+	show_limit(c, "sem_next_id");
+	SG(c, IPC_PRIVATE, 1, 0600);
+	SC(c, s & 0x7fff, 0, SEM_STAT, 0);
+	/* sequence 4, index 3 (in use) */
+	set_limit(c, "sem_next_id", "131075");
+	SG(c, KEY, 1, IPC_CREAT | 0600);
+	show_limit(c, "sem_next_id");
+	SC(c, s, 0, IPC_RMID, 0);
+	set_limit(c, "sem_next_id", "131075");
+	SG(c, IPC_PRIVATE, 1, 0600);
+	set_limit(c, "sem_next_id", "-1");
+	SG(c, IPC_PRIVATE, 1, 0600);
+	show_limit(c, "sem_next_id");
 }
 
 TEST_HARNESS_MAIN

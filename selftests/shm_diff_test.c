@@ -1,30 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Differential tests of System V shared memory: every scenario is one
- * function, written once against a table of shmget/shmat/shmdt/shmctl.
- * It runs twice, in a fresh process each time: on Linux's own calls
- * inside a new IPC namespace (unshare(CLONE_NEWIPC)), and on shadowipc's
- * inside a new shadow namespace. Each call is written to a trace with
- * its result normalised by meaning (ids as "the id of the Nth segment",
- * pids as "self"/"childN", times as "0"/"now", addresses relative to the
- * one asked for) and, on success, the structure it returned. The two
- * traces must be identical.
+ * Differential tests of System V shared memory (see diff.h): every flag,
+ * errno and shmctl command of shmget/shmat/shmdt/shmctl, mappings under
+ * munmap/mprotect/mremap/fork/exec, as root and as an unprivileged user,
+ * compared call by call with Linux. On top of diff.h's normalisation,
+ * addresses are shown relative to the one asked for.
  *
- * Not covered, because shadowipc cannot set its limits yet: shmmax,
- * shmall and shmmni below their defaults, and shm_rmid_forced. Also left
- * out: SHM_HUGETLB|SHM_NORESERVE as root, which Linux creates (without a
- * pool to fault from) and shadowipc refuses with ENOMEM.
+ * Limits (kernel.shmmax, shmall, shmmni, shm_rmid_forced, shm_next_id)
+ * are set on both sides with set_limit(): limit_* scenarios.
+ *
+ * Left out: SHM_HUGETLB|SHM_NORESERVE as root, which Linux creates
+ * (without a pool to fault from) and shadowipc refuses with ENOMEM.
  */
-#include <sched.h>
-#include <stdarg.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/shm.h>
-#include <sys/syscall.h>
-#include <time.h>
 
 #include "kselftest_harness.h"
 #include "sipc_test.h"
+#include "diff.h"
 
 #define PAGE		4096UL
 #define TUID		SIPC_TEST_UID
@@ -33,163 +25,6 @@
 #define KEY2		0x5eed2001
 #define HUGE_LOG(n)	((n) << 26)	/* SHM_HUGE_SHIFT */
 #define LINUX_SHMMAX	(~0UL - (1UL << 24))
-
-/* One implementation of the four calls, and how to get a fresh namespace. */
-struct shm_ops {
-	const char *name;
-	int (*enter)(void);
-	int (*get)(key_t key, size_t size, int flg);
-	void *(*at)(int id, const void *addr, int flg);
-	int (*dt)(const void *addr);
-	int (*ctl)(int id, int cmd, void *buf);
-};
-
-static int native_enter(void)
-{
-	return unshare(CLONE_NEWIPC);
-}
-
-static int native_get(key_t key, size_t size, int flg)
-{
-	return syscall(SYS_shmget, key, size, flg);
-}
-
-static void *native_at(int id, const void *addr, int flg)
-{
-	return (void *)syscall(SYS_shmat, id, addr, flg);
-}
-
-static int native_dt(const void *addr)
-{
-	return syscall(SYS_shmdt, addr);
-}
-
-static int native_ctl(int id, int cmd, void *buf)
-{
-	return syscall(SYS_shmctl, id, cmd, buf);
-}
-
-static int sipc_enter(void)
-{
-	return shadowipc_unshare(NULL);
-}
-
-static int sipc_ctl(int id, int cmd, void *buf)
-{
-	return shadowipc_shmctl(id, cmd, buf);
-}
-
-static const struct shm_ops native_ops = {
-	"linux", native_enter, native_get, native_at, native_dt, native_ctl,
-};
-
-static const struct shm_ops sipc_ops = {
-	"shadowipc", sipc_enter, shadowipc_shmget, shadowipc_shmat,
-	shadowipc_shmdt, sipc_ctl,
-};
-
-#define TRACE_MAX	(48 << 10)
-#define MAX_IDS		64
-#define MAX_PIDS	16
-
-/*
- * What a scenario run records; in shared memory so that the children a
- * scenario forks add to the same trace (one at a time: the scenario
- * waits for each).
- */
-struct ctx {
-	const struct shm_ops *ops;
-	time_t t0;
-	int nids;
-	int ids[MAX_IDS];
-	int npids;
-	pid_t pids[MAX_PIDS];
-	char pid_names[MAX_PIDS][16];
-	size_t len;
-	char trace[TRACE_MAX];
-};
-
-static void tr(struct ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tr(struct ctx *c, const char *fmt, ...)
-{
-	size_t room = TRACE_MAX - c->len;
-	va_list ap;
-	int n;
-
-	if (room < 2)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(c->trace + c->len, room - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	c->len += (size_t)n < room - 1 ? (size_t)n : room - 2;
-	c->trace[c->len++] = '\n';
-	c->trace[c->len] = 0;
-}
-
-static const char *err_name(int err)
-{
-	const char *s = strerrorname_np(err);
-
-	return s ? s : "E?";
-}
-
-/* "idN" for the Nth id seen, else the number itself. */
-static const char *id_str(struct ctx *c, int id, char *buf)
-{
-	int k;
-
-	for (k = 0; k < c->nids; k++)
-		if (c->ids[k] == id) {
-			sprintf(buf, "id%d", k);
-			return buf;
-		}
-	sprintf(buf, "%d", id);
-	return buf;
-}
-
-static void id_note(struct ctx *c, int id)
-{
-	int k;
-
-	for (k = 0; k < c->nids; k++)
-		if (c->ids[k] == id)
-			return;
-	if (c->nids < MAX_IDS)
-		c->ids[c->nids++] = id;
-}
-
-static void pid_note(struct ctx *c, pid_t pid, const char *name)
-{
-	if (c->npids < MAX_PIDS) {
-		c->pids[c->npids] = pid;
-		snprintf(c->pid_names[c->npids], sizeof(c->pid_names[0]), "%s",
-			 name);
-		c->npids++;
-	}
-}
-
-static const char *pid_str(struct ctx *c, pid_t pid)
-{
-	int k;
-
-	if (!pid)
-		return "0";
-	for (k = 0; k < c->npids; k++)
-		if (c->pids[k] == pid)
-			return c->pid_names[k];
-	return "pid?";
-}
-
-static const char *time_str(struct ctx *c, time_t t)
-{
-	if (!t)
-		return "0";
-	return t >= c->t0 - 1 && t <= time(NULL) + 1 ? "now" : "bad";
-}
 
 /* Addresses vary from run to run: show only those that do not. */
 static const char *addr_str(const void *addr, char *buf)
@@ -205,27 +40,14 @@ static const char *addr_str(const void *addr, char *buf)
 	return buf;
 }
 
-static void res_int(struct ctx *c, int r, char *buf)
-{
-	if (r == -1)
-		sprintf(buf, "-1 %s", err_name(errno));
-	else
-		sprintf(buf, "%d", r);
-}
-
 static int G(struct ctx *c, key_t key, size_t size, int flg)
 {
-	char res[64], idb[16];
+	char res[64];
 	int r;
 
 	errno = 0;
-	r = c->ops->get(key, size, flg);
-	if (r >= 0) {
-		id_note(c, r);
-		sprintf(res, "%s [%d]", id_str(c, r, idb), r);
-	} else {
-		res_int(c, r, res);
-	}
+	r = c->ops->shmget(key, size, flg);
+	res_id(c, r, res);
 	tr(c, "shmget(%#x, %zu, %#o) = %s", key, size, flg, res);
 	return r;
 }
@@ -236,7 +58,7 @@ static char *A(struct ctx *c, int id, const void *addr, int flg)
 	char *r;
 
 	errno = 0;
-	r = c->ops->at(id, addr, flg);
+	r = c->ops->shmat(id, addr, flg);
 	if (r == (void *)-1)
 		tr(c, "shmat(%s, %s, %#o) = -1 %s", id_str(c, id, idb),
 		   addr_str(addr, ab), flg, err_name(errno));
@@ -254,8 +76,8 @@ static int D(struct ctx *c, const void *addr, const char *what)
 	int r;
 
 	errno = 0;
-	r = c->ops->dt(addr);
-	res_int(c, r, res);
+	r = c->ops->shmdt(addr);
+	res_long(r, res);
 	tr(c, "shmdt(%s) = %s", what, res);
 	return r;
 }
@@ -270,31 +92,14 @@ static const char *cmd_str(int cmd, char *buf)
 		[SHM_STAT_ANY] = "SHM_STAT_ANY",
 	};
 
-	if (cmd >= 0 && cmd < (int)ARRAY_SIZE(names) &&
-	    names[cmd])
-		return names[cmd];
-	sprintf(buf, "%#x", cmd);
-	return buf;
-}
-
-static bool all_zero(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	while (n--)
-		if (*b++)
-			return false;
-	return true;
+	return cmd_name(cmd, names, ARRAY_SIZE(names), buf);
 }
 
 static void dump_ds(struct ctx *c, const struct shmid_ds *ds)
 {
 	struct shmid_ds rest;
 
-	tr(c, "  key=%#x uid=%u gid=%u cuid=%u cgid=%u mode=%#o seq=%u",
-	   ds->shm_perm.__key, ds->shm_perm.uid, ds->shm_perm.gid,
-	   ds->shm_perm.cuid, ds->shm_perm.cgid, ds->shm_perm.mode,
-	   ds->shm_perm.__seq);
+	dump_perm(c, &ds->shm_perm);
 	tr(c, "  segsz=%zu atime=%s dtime=%s ctime=%s", ds->shm_segsz,
 	   time_str(c, ds->shm_atime), time_str(c, ds->shm_dtime),
 	   time_str(c, ds->shm_ctime));
@@ -348,16 +153,9 @@ static int C(struct ctx *c, int id, int cmd)
 
 	memset(&u, 0xaa, sizeof(u));
 	errno = 0;
-	r = c->ops->ctl(id, cmd, &u);
-	if (r >= 0 && (cmd == SHM_STAT || cmd == SHM_STAT_ANY))
-		sprintf(res, "%s", id_str(c, r, idb));
-	else
-		res_int(c, r, res);
-	/* the INFO commands ignore @id */
-	if (cmd == IPC_INFO || cmd == SHM_INFO)
-		sprintf(idb, "%d", id);
-	else
-		id_str(c, id, idb);
+	r = c->ops->shmctl(id, cmd, &u);
+	ctl_strs(c, id, r, cmd == SHM_STAT || cmd == SHM_STAT_ANY,
+		 cmd == IPC_INFO || cmd == SHM_INFO, res, idb);
 	tr(c, "shmctl(%s, %s) = %s", idb, cmd_str(cmd, cb), res);
 	if (r < 0)
 		return r;
@@ -384,8 +182,8 @@ static int CB(struct ctx *c, int id, int cmd, void *buf, const char *what)
 	int r;
 
 	errno = 0;
-	r = c->ops->ctl(id, cmd, buf);
-	res_int(c, r, res);
+	r = c->ops->shmctl(id, cmd, buf);
+	res_long(r, res);
 	tr(c, "shmctl(%s, %s, %s) = %s", id_str(c, id, idb), cmd_str(cmd, cb),
 	   what, res);
 	return r;
@@ -402,50 +200,12 @@ static int SET(struct ctx *c, int id, uid_t uid, gid_t gid, mode_t mode)
 	ds.shm_perm.gid = gid;
 	ds.shm_perm.mode = mode;
 	errno = 0;
-	r = c->ops->ctl(id, IPC_SET, &ds);
-	res_int(c, r, res);
+	r = c->ops->shmctl(id, IPC_SET, &ds);
+	res_long(r, res);
 	tr(c, "shmctl(%s, IPC_SET, uid=%u gid=%u mode=%#o) = %s",
 	   id_str(c, id, idb), uid, gid, mode, res);
 	return r;
 }
-
-/*
- * Fork; in the child drop to @uid/@gid (unless -1) and return true; the
- * child must _exit(). In the parent wait for the child, trace how it
- * ended and return false.
- */
-static bool child_as(struct ctx *c, uid_t uid, gid_t gid)
-{
-	int k = c->npids;
-	pid_t pid;
-
-	if (k == MAX_PIDS) {
-		tr(c, "too many children");
-		return false;
-	}
-	/* named before the fork: the child may trace its own pid at once */
-	pid_note(c, 0, "");
-	snprintf(c->pid_names[k], sizeof(c->pid_names[k]), "child%d", k);
-	pid = fork();
-	if (pid < 0) {
-		tr(c, "fork failed");
-		return false;
-	}
-	if (!pid) {
-		c->pids[k] = getpid();
-		if (uid != (uid_t)-1 && sipc_drop_privs(uid, gid)) {
-			tr(c, "drop privs failed");
-			_exit(100);
-		}
-		return true;
-	}
-	c->pids[k] = pid;
-	tr(c, "%s exit %d", c->pid_names[k], sipc_wait(pid));
-	return false;
-}
-
-#define child(c)	child_as(c, (uid_t)-1, (gid_t)-1)
-#define user(c)		child_as(c, TUID, TGID)
 
 /* A free range of @pages pages. */
 static char *hole(size_t pages)
@@ -488,7 +248,7 @@ static long nattch_of(struct ctx *c, int id)
 {
 	struct shmid_ds ds;
 
-	if (c->ops->ctl(id, IPC_STAT, &ds))
+	if (c->ops->shmctl(id, IPC_STAT, &ds))
 		return -errno;
 	return (long)ds.shm_nattch;
 }
@@ -512,98 +272,6 @@ static void probe(struct ctx *c, volatile char *p, bool write)
 		_exit(0);
 	}
 }
-
-typedef void (*scenario_fn)(struct ctx *c);
-
-FIXTURE(diff) {
-	struct ctx *ctx[2];
-};
-
-FIXTURE_VARIANT(diff) {
-	scenario_fn fn;
-};
-
-FIXTURE_SETUP(diff)
-{
-	int i;
-
-	if (!sipc_dev_present())
-		SKIP(return, "%s: %s (module not loaded)", SHADOWIPC_DEVICE,
-		     strerror(errno));
-	if (geteuid())
-		SKIP(return, "needs root for unshare(CLONE_NEWIPC)");
-	for (i = 0; i < 2; i++) {
-		self->ctx[i] = mmap(NULL, sizeof(struct ctx),
-				    PROT_READ | PROT_WRITE,
-				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		ASSERT_NE(MAP_FAILED, self->ctx[i]);
-	}
-}
-
-FIXTURE_TEARDOWN(diff)
-{
-}
-
-static void run_scenario(struct ctx *c, const struct shm_ops *ops,
-			 scenario_fn fn)
-{
-	pid_t pid;
-
-	memset(c, 0, sizeof(*c));
-	c->ops = ops;
-	c->t0 = time(NULL);
-	pid = fork();
-	if (pid < 0) {
-		tr(c, "fork failed");
-		return;
-	}
-	if (!pid) {
-		if (ops->enter()) {
-			tr(c, "entering a namespace failed: %s",
-			   err_name(errno));
-			_exit(1);
-		}
-		pid_note(c, getpid(), "self");
-		fn(c);
-		_exit(0);
-	}
-	tr(c, "scenario exit %d", sipc_wait(pid));
-}
-
-/* Print both traces line by line, marking the lines that differ. */
-static void show_traces(struct __test_metadata *_metadata, struct ctx *a,
-			struct ctx *b)
-{
-	char *sa = a->trace, *sb = b->trace;
-
-	TH_LOG("%-60s | %s", a->ops->name, b->ops->name);
-	while (*sa || *sb) {
-		size_t la = strcspn(sa, "\n"), lb = strcspn(sb, "\n");
-		bool same = la == lb && !memcmp(sa, sb, la);
-
-		TH_LOG("%c %-58.*s | %.*s", same ? ' ' : '!', (int)la, sa,
-		       (int)lb, sb);
-		sa += la + (sa[la] == '\n');
-		sb += lb + (sb[lb] == '\n');
-	}
-}
-
-TEST_F_TIMEOUT(diff, same_trace, 120)
-{
-	struct ctx *native = self->ctx[0], *shadow = self->ctx[1];
-
-	run_scenario(native, &native_ops, variant->fn);
-	run_scenario(shadow, &sipc_ops, variant->fn);
-	/* SHM_DIFF_VERBOSE=1 shows the traces of passing scenarios too. */
-	if (strcmp(native->trace, shadow->trace) || getenv("SHM_DIFF_VERBOSE"))
-		show_traces(_metadata, native, shadow);
-	EXPECT_STREQ(native->trace, shadow->trace);
-}
-
-#define SCENARIO(name)							\
-	static void scn_##name(struct ctx *c);				\
-	FIXTURE_VARIANT_ADD(diff, name) { .fn = scn_##name };		\
-	static void scn_##name(struct ctx *c)
 
 /* ---- shmget ---- */
 
@@ -859,7 +527,7 @@ SCENARIO(get_until_shmmni)
 	int i, id = -1;
 
 	for (i = 0; i < 4096; i++) {
-		id = c->ops->get(IPC_PRIVATE, 1, 0600);
+		id = c->ops->shmget(IPC_PRIVATE, 1, 0600);
 		if (id < 0 || (i % 1000) == 999)
 			tr(c, "segment %d: id %d", i, id);
 		if (id < 0)
@@ -883,9 +551,9 @@ SCENARIO(ids_wrap_after_64_creations)
 	int i, id;
 
 	for (i = 0; i < 66; i++) {
-		id = c->ops->get(IPC_PRIVATE, PAGE, 0600);
+		id = c->ops->shmget(IPC_PRIVATE, PAGE, 0600);
 		tr(c, "id %d", id);
-		c->ops->ctl(id, IPC_RMID, NULL);
+		c->ops->shmctl(id, IPC_RMID, NULL);
 	}
 }
 
@@ -907,14 +575,14 @@ SCENARIO(ids_cycle_grows_with_in_use)
 	int i, id;
 
 	for (i = 0; i < 100; i++) {
-		id = c->ops->get(IPC_PRIVATE, 1, 0600);
+		id = c->ops->shmget(IPC_PRIVATE, 1, 0600);
 		if (id >= 60)
 			tr(c, "id %d", id);
 	}
 	for (i = 0; i < 100; i += 3)
-		c->ops->ctl(i, IPC_RMID, NULL);
+		c->ops->shmctl(i, IPC_RMID, NULL);
 	for (i = 0; i < 10; i++)
-		tr(c, "id %d", c->ops->get(IPC_PRIVATE, 1, 0600));
+		tr(c, "id %d", c->ops->shmget(IPC_PRIVATE, 1, 0600));
 	C(c, 0, IPC_INFO);
 	C(c, 0, SHM_INFO);
 }
@@ -925,9 +593,9 @@ SCENARIO(ids_stale_sequence_is_einval)
 
 	C(c, old, IPC_RMID);
 	for (i = 0; i < 64; i++) {
-		id = c->ops->get(IPC_PRIVATE, PAGE, 0600);
+		id = c->ops->shmget(IPC_PRIVATE, PAGE, 0600);
 		if (i < 63)
-			c->ops->ctl(id, IPC_RMID, NULL);
+			c->ops->shmctl(id, IPC_RMID, NULL);
 	}
 	tr(c, "id %d", id);
 	C(c, old, IPC_STAT);
@@ -1457,7 +1125,7 @@ SCENARIO(ctl_stat_by_index)
 	G(c, IPC_PRIVATE, PAGE, 0600);
 	C(c, G(c, IPC_PRIVATE, PAGE, 0600), IPC_RMID);
 	for (i = 0; i < 63; i++)
-		c->ops->ctl(c->ops->get(IPC_PRIVATE, PAGE, 0600), IPC_RMID,
+		c->ops->shmctl(c->ops->shmget(IPC_PRIVATE, PAGE, 0600), IPC_RMID,
 			    NULL);
 	id = G(c, KEY, 2 * PAGE, IPC_CREAT | 0640);
 	C(c, 0, SHM_STAT);
@@ -1730,6 +1398,171 @@ SCENARIO(ctl_stat_mapped_ids_of_other_user)
 	id = G(c, KEY, 0, 0);
 	C(c, id, IPC_STAT);
 	A(c, id, NULL, 0);
+}
+
+/* ---- limits: kernel.shmmax, shmall, shmmni, shm_rmid_forced, shm_next_id ---- */
+
+SCENARIO(limit_shmmax_is_einval_above)
+{
+	int id;
+
+	C(c, 0, IPC_INFO);
+	set_limit(c, "shmmax", "8192");
+	G(c, IPC_PRIVATE, 8192, 0600);
+	G(c, IPC_PRIVATE, 8193, 0600);
+	G(c, KEY, 3 * PAGE, IPC_CREAT | 0600);
+	id = G(c, KEY, 2 * PAGE, IPC_CREAT | 0600);
+	C(c, 0, IPC_INFO);
+	/* an existing segment is only checked against its own size */
+	set_limit(c, "shmmax", "100");
+	G(c, KEY, 2 * PAGE, 0);
+	G(c, KEY, 101, IPC_CREAT | 0600);
+	C(c, id, IPC_STAT);
+	set_limit(c, "shmmax", "0");
+	G(c, IPC_PRIVATE, 1, 0600);
+	set_limit(c, "shmmax", "-1");
+	set_limit(c, "shmmax", "12x");
+	set_limit(c, "shmmax", "18446744073709551615");
+	C(c, 0, IPC_INFO);
+}
+
+SCENARIO(limit_shmall_is_enospc)
+{
+	int a, b;
+	char *p;
+
+	set_limit(c, "shmall", "4");
+	a = G(c, IPC_PRIVATE, 2 * PAGE, 0600);
+	G(c, IPC_PRIVATE, 3 * PAGE, 0600);
+	b = G(c, IPC_PRIVATE, 2 * PAGE - 1, 0600);
+	G(c, IPC_PRIVATE, 1, 0600);
+	G(c, KEY, 1, IPC_CREAT | 0600);
+	C(c, 0, SHM_INFO);
+	C(c, 0, IPC_INFO);
+	/* a removed segment's pages count until its last detach */
+	p = A(c, a, NULL, 0);
+	C(c, a, IPC_RMID);
+	G(c, IPC_PRIVATE, 1, 0600);
+	D(c, p, "p");
+	G(c, IPC_PRIVATE, PAGE + 1, 0600);
+	G(c, IPC_PRIVATE, 1, 0600);
+	C(c, b, IPC_RMID);
+	set_limit(c, "shmall", "0");
+	G(c, IPC_PRIVATE, 1, 0600);
+	C(c, 0, SHM_INFO);
+}
+
+SCENARIO(limit_shmmni_is_enospc_at_the_limit)
+{
+	int a;
+
+	set_limit(c, "shmmni", "3");
+	a = G(c, IPC_PRIVATE, PAGE, 0600);
+	G(c, IPC_PRIVATE, PAGE, 0600);
+	G(c, KEY, PAGE, IPC_CREAT | 0600);
+	G(c, IPC_PRIVATE, PAGE, 0600);
+	G(c, KEY2, PAGE, IPC_CREAT | 0600);
+	G(c, KEY, 0, IPC_CREAT | 0600);
+	C(c, 0, IPC_INFO);
+	C(c, 0, SHM_INFO);
+	C(c, a, IPC_RMID);
+	G(c, KEY2, PAGE, IPC_CREAT | 0600);
+	set_limit(c, "shmmni", "1");
+	G(c, IPC_PRIVATE, PAGE, 0600);
+	C(c, 0, IPC_INFO);
+	set_limit(c, "shmmni", "0");
+	G(c, IPC_PRIVATE, PAGE, 0600);
+	set_limit(c, "shmmni", "32769");
+	set_limit(c, "shmmni", "-1");
+	set_limit(c, "shmmni", "32768");
+	C(c, 0, IPC_INFO);
+}
+
+SCENARIO(limit_shm_rmid_forced_destroys_at_last_detach)
+{
+	int id, kept;
+	char *p, *q;
+
+	show_limit(c, "shm_rmid_forced");
+	set_limit(c, "shm_rmid_forced", "1");
+	id = G(c, KEY, PAGE, IPC_CREAT | 0600);
+	kept = G(c, IPC_PRIVATE, PAGE, 0600);
+	p = A(c, id, NULL, 0);
+	q = A(c, id, NULL, 0);
+	D(c, p, "p");
+	C(c, id, IPC_STAT);
+	D(c, q, "q");
+	C(c, id, IPC_STAT);
+	G(c, KEY, 0, 0);
+	/* never attached: nothing destroys it */
+	C(c, kept, IPC_STAT);
+	C(c, 0, SHM_INFO);
+	set_limit(c, "shm_rmid_forced", "2");
+	set_limit(c, "shm_rmid_forced", "0");
+	id = G(c, KEY, PAGE, IPC_CREAT | 0600);
+	p = A(c, id, NULL, 0);
+	D(c, p, "p");
+	C(c, id, IPC_STAT);
+}
+
+SCENARIO(limit_shm_rmid_forced_destroys_orphans)
+{
+	int a, b, d;
+	char *p;
+
+	/* the creator exits: its segments are orphans, kept */
+	if (child(c)) {
+		G(c, KEY, PAGE, IPC_CREAT | 0600);
+		G(c, KEY2, PAGE, IPC_CREAT | 0600);
+		_exit(0);
+	}
+	a = G(c, KEY, 0, 0);
+	b = G(c, KEY2, 0, 0);
+	d = G(c, IPC_PRIVATE, PAGE, 0600);
+	p = A(c, a, NULL, 0);
+	C(c, 0, SHM_INFO);
+	/* the write destroys the unattached orphan, not ours, not a used one */
+	set_limit(c, "shm_rmid_forced", "1");
+	C(c, a, IPC_STAT);
+	C(c, b, IPC_STAT);
+	C(c, d, IPC_STAT);
+	D(c, p, "p");
+	C(c, a, IPC_STAT);
+	/* with it set, an exiting creator's unattached segments go */
+	if (child(c)) {
+		int id = G(c, KEY, PAGE, IPC_CREAT | 0600);
+
+		G(c, KEY2, PAGE, IPC_CREAT | 0600);
+		A(c, id, NULL, 0);
+		_exit(0);
+	}
+	G(c, KEY, 0, 0);
+	G(c, KEY2, 0, 0);
+	C(c, 0, SHM_INFO);
+}
+
+SCENARIO(limit_shm_next_id)
+{
+	int id;
+
+	show_limit(c, "shm_next_id");
+	set_limit(c, "shm_next_id", "5");
+	id = G(c, IPC_PRIVATE, PAGE, 0600);
+	show_limit(c, "shm_next_id");
+	G(c, IPC_PRIVATE, PAGE, 0600);
+	C(c, id & 0x7fff, SHM_STAT);
+	/* sequence 3, index 5 (in use: the next free index above) */
+	set_limit(c, "shm_next_id", "98309");
+	G(c, KEY, PAGE, IPC_CREAT | 0600);
+	show_limit(c, "shm_next_id");
+	C(c, id, IPC_RMID);
+	set_limit(c, "shm_next_id", "98309");
+	G(c, IPC_PRIVATE, PAGE, 0600);
+	C(c, 0, IPC_INFO);
+	set_limit(c, "shm_next_id", "-1");
+	set_limit(c, "shm_next_id", "0");
+	G(c, IPC_PRIVATE, PAGE, 0600);
+	show_limit(c, "shm_next_id");
 }
 
 TEST_HARNESS_MAIN
