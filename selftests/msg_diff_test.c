@@ -917,16 +917,22 @@ SCENARIO(blk_sender_woken_by_receive)
 	MC(c, q, IPC_STAT);
 }
 
+/*
+ * Room for the small sender only, then for the big one: each receive
+ * wakes exactly the sender that fits, so the last sender (msg_lspid) is
+ * the same on both sides whatever the scheduler does.
+ */
 SCENARIO(blk_senders_woken_when_they_fit)
 {
 	int q = MG(c, IPC_PRIVATE, 0600);
 	pid_t p1, p2;
 
 	MS(c, q, 1, "a", MSGMAX, 0);
-	MS(c, q, 2, "b", MSGMAX - 100, 0);
+	MS(c, q, 2, "b", MSGMAX - 300, 0);
+	MS(c, q, 5, "c", 200, 0);
 	p1 = SLEEPER(c, MS(c, q, 3, "big", 5000, 0));
-	p2 = SLEEPER(c, MS(c, q, 4, "small", 200, 0));
-	MR(c, q, 100, 2, MSG_NOERROR);
+	p2 = SLEEPER(c, MS(c, q, 4, "small", 250, 0));
+	MR(c, q, 100, 5, MSG_NOERROR);
 	reap(c, p2);
 	MC(c, q, IPC_STAT);
 	MR(c, q, 100, 1, MSG_NOERROR);
