@@ -28,4 +28,14 @@
 	((ops)->get_policy(vma, addr))
 #endif
 
+/*
+ * eventfd_signal() lost its count argument in 6.8 (it always adds 1).
+ * sipc_eventfd_signal() adds 1 on both.
+ */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define sipc_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define sipc_eventfd_signal(ctx)	eventfd_signal(ctx, 1)
+#endif
+
 #endif /* _SHADOWIPC_COMPAT_H */

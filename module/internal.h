@@ -9,6 +9,8 @@
 #include <linux/idr.h>
 #include <linux/ipc.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rbtree_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/refcount.h>
 #include <linux/rwsem.h>
@@ -28,6 +30,12 @@
  *       rcu_read_lock
  *         sipc_perm.lock        (one per IPC object, a spinlock)
  *           sipc_task.lock      (a task's creator list)
+ *   sipc_ns.mq_mutex            (a namespace's POSIX queue names)
+ *     sipc_mq_lock              (queue counts, per-user bytes; a leaf,
+ *                               also taken under sipc_ns_list_lock by
+ *                               NS_INFO's fill for the namespace list)
+ *   sipc_mq.lock                (one POSIX queue; a leaf, sleeps with
+ *                               schedule() only after dropping it)
  *   sipc_ns_list_lock, sipc_task table bucket locks: leaves, taken alone
  *
  * What each protects:
@@ -156,6 +164,11 @@ struct sipc_perm {
  * @msg_bytes: bytes queued in every message queue (MSG_INFO's msgtql)
  * @msg_hdrs: messages queued in every message queue (MSG_INFO's msgmap)
  * @sem_used: semaphores in every set, under ids[SIPC_SEM].rwsem
+ * @mq_mutex: protects @mq_names (Linux's mqueue root directory lock)
+ * @mq_names: linked POSIX message queues by name (struct sipc_mq)
+ * @mq_all: every queue created here, linked or not, under sipc_mq_lock
+ * @mq_count: the queues on @mq_all (mqueue's queues_count), under
+ *	sipc_mq_lock
  * @ids: one id table per kind
  * @node: in the list of every namespace
  * @free_work: teardown, on sipc_wq
@@ -175,6 +188,10 @@ struct sipc_ns {
 	atomic_long_t msg_bytes;
 	atomic_long_t msg_hdrs;
 	int sem_used;
+	struct mutex mq_mutex;	/* protects mq_names */
+	struct rb_root mq_names;
+	struct list_head mq_all;
+	unsigned int mq_count;
 	struct sipc_ids ids[SIPC_NR_IDS];
 	struct list_head node;
 	struct work_struct free_work;
@@ -310,6 +327,27 @@ long sipc_sem_op(struct sipc_ns *ns, int semid, struct sembuf __user *usops,
 		 unsigned int nsops, const struct timespec64 *timeout);
 long sipc_sem_ctl(struct sipc_ns *ns, int semid, int semnum, int cmd,
 		  unsigned long arg);
+
+/* mqueue.c: POSIX message queues (ipc/mqueue.c) */
+struct mq_attr;
+struct seq_file;
+struct sigevent;
+int sipc_mq_module_init(void);
+void sipc_mq_module_exit(void);
+void sipc_mq_init_ns(struct sipc_ns *ns);
+void sipc_mq_exit_ns(struct sipc_ns *ns);
+long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
+		  umode_t mode, struct mq_attr *attr);
+long sipc_mq_unlink(struct sipc_ns *ns, const char __user *uname);
+long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
+		       unsigned int prio, struct timespec64 *ts);
+long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
+			  unsigned int __user *uprio, struct timespec64 *ts);
+long sipc_mq_notify(int fd, const struct sigevent *sev);
+long sipc_mq_getsetattr(int fd, const struct mq_attr *new,
+			struct mq_attr *old);
+void sipc_mq_ns_usage(struct sipc_ns *ns, u64 *count, u64 *bytes);
+void sipc_mq_seq_show(struct seq_file *m, struct sipc_ns *ns);
 
 /* proc.c: /proc/shadowipc */
 struct seq_file;

@@ -11,7 +11,9 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/mqueue.h>
 #include <linux/sem.h>
+#include <linux/signal.h>
 #include <linux/time64.h>
 #include <linux/uaccess.h>
 
@@ -292,6 +294,120 @@ static long sipc_ioctl_semctl(void __user *uarg)
 			    a.arg);
 }
 
+static long sipc_ioctl_mq_open(void __user *uarg)
+{
+	struct shadowipc_mq_open a;
+	struct mq_attr attr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	/* As mq_open(2): the attributes are read first, O_CREAT or not. */
+	if (a.attr && copy_from_user(&attr, u64_to_user_ptr(a.attr),
+				     sizeof(attr)))
+		return -EFAULT;
+	return sipc_mq_open(sipc_current_ns(), u64_to_user_ptr(a.name),
+			    a.oflag, (umode_t)a.mode, a.attr ? &attr : NULL);
+}
+
+static long sipc_ioctl_mq_unlink(void __user *uarg)
+{
+	struct shadowipc_mq_unlink a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	return sipc_mq_unlink(sipc_current_ns(), u64_to_user_ptr(a.name));
+}
+
+/* As mq_timedsend(2)'s prepare_timeout(): EFAULT, then EINVAL. */
+static int sipc_mq_get_timeout(u64 uts, struct timespec64 *ts)
+{
+	if (get_timespec64(ts, u64_to_user_ptr(uts)))
+		return -EFAULT;
+	return timespec64_valid(ts) ? 0 : -EINVAL;
+}
+
+static long sipc_ioctl_mq_timedsend(void __user *uarg)
+{
+	struct shadowipc_mq_timedsend a;
+	struct timespec64 ts;
+	int err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	if (a.timeout) {
+		err = sipc_mq_get_timeout(a.timeout, &ts);
+		if (err)
+			return err;
+	}
+	return sipc_mq_timedsend(a.fd, u64_to_user_ptr(a.msg), a.len, a.prio,
+				 a.timeout ? &ts : NULL);
+}
+
+static long sipc_ioctl_mq_timedreceive(void __user *uarg)
+{
+	struct shadowipc_mq_timedreceive a;
+	struct timespec64 ts;
+	int err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+	if (a.timeout) {
+		err = sipc_mq_get_timeout(a.timeout, &ts);
+		if (err)
+			return err;
+	}
+	return sipc_mq_timedreceive(a.fd, u64_to_user_ptr(a.msg), a.len,
+				    u64_to_user_ptr(a.prio),
+				    a.timeout ? &ts : NULL);
+}
+
+static long sipc_ioctl_mq_notify(void __user *uarg)
+{
+	struct shadowipc_mq_notify a;
+	struct sigevent sev;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+	if (a.sevp && copy_from_user(&sev, u64_to_user_ptr(a.sevp),
+				     sizeof(sev)))
+		return -EFAULT;
+	return sipc_mq_notify(a.fd, a.sevp ? &sev : NULL);
+}
+
+static long sipc_ioctl_mq_getsetattr(void __user *uarg)
+{
+	struct shadowipc_mq_getsetattr a;
+	struct mq_attr new, old;
+	long err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+	if (a.newattr && copy_from_user(&new, u64_to_user_ptr(a.newattr),
+					sizeof(new)))
+		return -EFAULT;
+	memset(&old, 0, sizeof(old));
+	err = sipc_mq_getsetattr(a.fd, a.newattr ? &new : NULL,
+				 a.oldattr ? &old : NULL);
+	if (err)
+		return err;
+	if (a.oldattr && copy_to_user(u64_to_user_ptr(a.oldattr), &old,
+				      sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
 static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -332,6 +448,18 @@ static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
 		return sipc_ioctl_semop(uarg);
 	case SHADOWIPC_IOC_SEMCTL:
 		return sipc_ioctl_semctl(uarg);
+	case SHADOWIPC_IOC_MQ_OPEN:
+		return sipc_ioctl_mq_open(uarg);
+	case SHADOWIPC_IOC_MQ_UNLINK:
+		return sipc_ioctl_mq_unlink(uarg);
+	case SHADOWIPC_IOC_MQ_TIMEDSEND:
+		return sipc_ioctl_mq_timedsend(uarg);
+	case SHADOWIPC_IOC_MQ_TIMEDRECEIVE:
+		return sipc_ioctl_mq_timedreceive(uarg);
+	case SHADOWIPC_IOC_MQ_NOTIFY:
+		return sipc_ioctl_mq_notify(uarg);
+	case SHADOWIPC_IOC_MQ_GETSETATTR:
+		return sipc_ioctl_mq_getsetattr(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -370,6 +498,12 @@ static void sipc_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct shadowipc_semget) != 16);
 	BUILD_BUG_ON(sizeof(struct shadowipc_semop) != 32);
 	BUILD_BUG_ON(sizeof(struct shadowipc_semctl) != 24);
+	BUILD_BUG_ON(sizeof(struct shadowipc_mq_open) != 32);
+	BUILD_BUG_ON(sizeof(struct shadowipc_mq_unlink) != 16);
+	BUILD_BUG_ON(sizeof(struct shadowipc_mq_timedsend) != 40);
+	BUILD_BUG_ON(sizeof(struct shadowipc_mq_timedreceive) != 40);
+	BUILD_BUG_ON(sizeof(struct shadowipc_mq_notify) != 16);
+	BUILD_BUG_ON(sizeof(struct shadowipc_mq_getsetattr) != 24);
 }
 
 static int __init sipc_init(void)
@@ -391,9 +525,12 @@ static int __init sipc_init(void)
 	err = sipc_task_module_init();
 	if (err)
 		goto err_ns_exit;
-	err = sipc_proc_module_init();
+	err = sipc_mq_module_init();
 	if (err)
 		goto err_task_exit;
+	err = sipc_proc_module_init();
+	if (err)
+		goto err_mq_exit;
 	err = misc_register(&sipc_misc);
 	if (err)
 		goto err_proc_exit;
@@ -403,6 +540,8 @@ static int __init sipc_init(void)
 
 err_proc_exit:
 	sipc_proc_module_exit();
+err_mq_exit:
+	sipc_mq_module_exit();
 err_task_exit:
 	sipc_task_module_exit();
 err_ns_exit:
@@ -420,6 +559,7 @@ static void __exit sipc_exit(void)
 	sipc_proc_module_exit();
 	sipc_task_module_exit();
 	sipc_ns_module_exit();
+	sipc_mq_module_exit();
 	sipc_ids_module_exit();
 	destroy_workqueue(sipc_wq);
 }

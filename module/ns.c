@@ -77,6 +77,7 @@ static void ns_init(struct sipc_ns *ns)
 	sipc_shm_init_ns(ns);
 	sipc_msg_init_ns(ns);
 	sipc_sem_init_ns(ns);
+	sipc_mq_init_ns(ns);
 }
 
 /* Destroy what @ns holds; it is unreachable (count 0, or module exit). */
@@ -87,6 +88,7 @@ static void ns_exit(struct sipc_ns *ns)
 	sipc_shm_exit_ns(ns);
 	sipc_msg_exit_ns(ns);
 	sipc_sem_exit_ns(ns);
+	sipc_mq_exit_ns(ns);
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		sipc_ids_destroy(&ns->ids[k]);
 	put_user_ns(ns->user_ns);
@@ -302,6 +304,8 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
 	info->bytes[SHADOWIPC_KIND_SHM] =
 		(u64)READ_ONCE(ns->shm_tot) << PAGE_SHIFT;
 	info->bytes[SHADOWIPC_KIND_MSG] = atomic_long_read(&ns->msg_bytes);
+	sipc_mq_ns_usage(ns, &info->objects[SHADOWIPC_KIND_MQ],
+			 &info->bytes[SHADOWIPC_KIND_MQ]);
 	info->limits = ns->limits;
 }
 

@@ -6,6 +6,8 @@
  *                           Linux's /proc/sysvipc files show them
  *   sys/kernel/NAME         the opener's namespace's IPC sysctls, parsed
  *                           and range-checked as Linux's proc_dointvec*
+ *   sys/fs/mqueue/NAME      its fs.mqueue sysctls, the same way
+ *   mqueue                  its POSIX message queues, one line per name
  *   namespaces              one line per namespace the reader may see
  *
  * As in Linux, a file shows the namespace its opener was in at open time
@@ -181,6 +183,11 @@ INT_LIMIT_ACCESSORS(shmmni)
 INT_LIMIT_ACCESSORS(msgmax)
 INT_LIMIT_ACCESSORS(msgmnb)
 INT_LIMIT_ACCESSORS(msgmni)
+INT_LIMIT_ACCESSORS(mq_queues_max)
+INT_LIMIT_ACCESSORS(mq_msg_max)
+INT_LIMIT_ACCESSORS(mq_msgsize_max)
+INT_LIMIT_ACCESSORS(mq_msg_default)
+INT_LIMIT_ACCESSORS(mq_msgsize_default)
 
 static void get_shm_rmid_forced(struct sipc_ns *ns, long long *v)
 {
@@ -268,6 +275,21 @@ static const struct sipc_sysctl sipc_sysctls[] = {
 	SYSCTL(shm_next_id, 1, false, 0, INT_MAX),
 	SYSCTL(msg_next_id, 1, false, 0, INT_MAX),
 	SYSCTL(sem_next_id, 1, false, 0, INT_MAX),
+};
+
+#define MQ_SYSCTL(n, field, lo, hi) {					\
+	.name = n, .nr = 1, .ulong = false, .min = lo, .max = hi,	\
+	.get = get_##field, .set = set_##field,				\
+}
+
+/* fs.mqueue.*, ranges as Linux 6.1's ipc/mq_sysctl.c declares them. */
+static const struct sipc_sysctl sipc_mq_sysctls[] = {
+	MQ_SYSCTL("queues_max", mq_queues_max, INT_MIN, INT_MAX),
+	MQ_SYSCTL("msg_max", mq_msg_max, 1, 65536),
+	MQ_SYSCTL("msgsize_max", mq_msgsize_max, 128, 16 * 1024 * 1024),
+	MQ_SYSCTL("msg_default", mq_msg_default, 1, 65536),
+	MQ_SYSCTL("msgsize_default", mq_msgsize_default, 128,
+		  16 * 1024 * 1024),
 };
 
 struct sipc_sysctl_file {
@@ -422,6 +444,41 @@ static const struct proc_ops sysctl_proc_ops = {
 	.proc_release = sysctl_release,
 };
 
+/* --- mqueue: the POSIX queues of the opener's namespace --- */
+
+static int mqueue_show(struct seq_file *m, void *v)
+{
+	sipc_mq_seq_show(m, m->private);
+	return 0;
+}
+
+static int mqueue_open(struct inode *inode, struct file *file)
+{
+	struct sipc_ns *ns = sipc_current_ns();
+	int err;
+
+	sipc_ns_get(ns);
+	err = single_open(file, mqueue_show, ns);
+	if (err)
+		sipc_ns_put(ns);
+	return err;
+}
+
+static int mqueue_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	sipc_ns_put(m->private);
+	return single_release(inode, file);
+}
+
+static const struct proc_ops mqueue_proc_ops = {
+	.proc_open = mqueue_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = mqueue_release,
+};
+
 /* --- namespaces --- */
 
 static int namespaces_show(struct seq_file *m, void *v)
@@ -453,7 +510,7 @@ int sipc_proc_module_init(void)
 	static const struct sipc_proc_view *const views[] = {
 		&sipc_shm_proc_view, &sipc_msg_proc_view, &sipc_sem_proc_view,
 	};
-	struct proc_dir_entry *sysvipc, *sys;
+	struct proc_dir_entry *sysvipc, *sys, *fs = NULL, *mq = NULL;
 	int i;
 
 	sipc_proc_root = proc_mkdir("shadowipc", NULL);
@@ -462,8 +519,12 @@ int sipc_proc_module_init(void)
 	sysvipc = proc_mkdir("sysvipc", sipc_proc_root);
 	sys = proc_mkdir("sys", sipc_proc_root);
 	if (sys)
+		fs = proc_mkdir("fs", sys);
+	if (fs)
+		mq = proc_mkdir("mqueue", fs);
+	if (sys)
 		sys = proc_mkdir("kernel", sys);
-	if (!sysvipc || !sys)
+	if (!sysvipc || !sys || !mq)
 		goto err_remove;
 	for (i = 0; i < ARRAY_SIZE(views); i++)
 		if (!proc_create_data(views[i]->name, 0444, sysvipc,
@@ -475,8 +536,15 @@ int sipc_proc_module_init(void)
 				      &sysctl_proc_ops,
 				      (void *)&sipc_sysctls[i]))
 			goto err_remove;
+	for (i = 0; i < ARRAY_SIZE(sipc_mq_sysctls); i++)
+		if (!proc_create_data(sipc_mq_sysctls[i].name, 0666, mq,
+				      &sysctl_proc_ops,
+				      (void *)&sipc_mq_sysctls[i]))
+			goto err_remove;
 	if (!proc_create("namespaces", 0444, sipc_proc_root,
 			 &namespaces_proc_ops))
+		goto err_remove;
+	if (!proc_create("mqueue", 0444, sipc_proc_root, &mqueue_proc_ops))
 		goto err_remove;
 	return 0;
 

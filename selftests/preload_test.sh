@@ -132,6 +132,38 @@ ok $? "perl: the segment is not visible from another namespace"
 ! perl -e 'exit(defined(shmget(0x5150, 0, 0)) ? 0 : 1)'
 ok $? "perl without the shim does not see it either"
 
+# --- the kernel's own mqueue selftest, unmodified --------------------------
+# tools/testing/selftests/mqueue/mq_open_tests from linux-source-6.1 (built
+# by tools/preload/Makefile): natively in a new kernel IPC namespace, and
+# under the shim in a new shadow namespace, where its /proc/sys/fs/mqueue
+# files are the shadow ones; every PASS/FAIL verdict must be the same.
+# (mq_perf_tests needs libpopt and real CPU/priority settings: not run.)
+kst=/usr/bin/kselftest-mq_open_tests
+if [ -x $kst ]; then
+	unshare -i $kst /kst >$t/kst.native 2>&1
+	rc_native=$?
+	shadowipc unshare -- $kst /kst >$t/kst.shim 2>&1
+	rc_shim=$?
+	grep -E 'PASS|FAIL' $t/kst.native >$t/kst.native.v
+	grep -E 'PASS|FAIL' $t/kst.shim >$t/kst.shim.v
+	[ $rc_native -eq 0 ] && [ $rc_shim -eq 0 ] && [ -s $t/kst.shim.v ] &&
+		cmp -s $t/kst.native.v $t/kst.shim.v
+	rc=$?
+	ok $rc "kernel selftest mq_open_tests: same verdicts under the shim as natively"
+	if [ $rc -ne 0 ]; then
+		sed 's/^/# /' $t/kst.shim | head -n 40
+		diff $t/kst.native.v $t/kst.shim.v | sed 's/^/# /'
+	fi
+	[ "$(grep -c PASS $t/kst.shim.v)" -eq "$(wc -l <$t/kst.shim.v)" ]
+	ok $? "kernel selftest mq_open_tests: every verdict PASS under the shim"
+	! grep -q kst /proc/shadowipc/mqueue
+	ok $? "kernel selftest mq_open_tests left no queue behind"
+else
+	skip "kernel selftest mq_open_tests" "not built"
+	skip "kernel selftest mq_open_tests verdicts" "not built"
+	skip "kernel selftest mq_open_tests cleanup" "not built"
+fi
+
 # --- the module missing ---------------------------------------------------
 if shadowipc unload >/dev/null 2>&1; then
 	shim ipcmk -M 4096 >$t/closed.out 2>&1

@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -241,4 +245,223 @@ int shadowipc_semctl(int semid, int semnum, int cmd, ...)
 		break;
 	}
 	return dev_ioctl(SHADOWIPC_IOC_SEMCTL, &a);
+}
+
+/* --- POSIX message queues --- */
+
+mqd_t shadowipc_mq_open(const char *name, int oflag, ...)
+{
+	struct shadowipc_mq_open a = { 0 };
+	struct mq_attr *attr = NULL;
+	mode_t mode = 0;
+	va_list ap;
+
+	if (name[0] != '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	if (oflag & O_CREAT) {
+		va_start(ap, oflag);
+		mode = va_arg(ap, mode_t);
+		attr = va_arg(ap, struct mq_attr *);
+		va_end(ap);
+	}
+	a.name = (uintptr_t)(name + 1);
+	a.attr = (uintptr_t)attr;
+	a.oflag = oflag;
+	a.mode = mode;
+	return dev_ioctl(SHADOWIPC_IOC_MQ_OPEN, &a);
+}
+
+int shadowipc_mq_close(mqd_t mqdes)
+{
+	return close(mqdes);
+}
+
+int shadowipc_mq_unlink(const char *name)
+{
+	struct shadowipc_mq_unlink a = { 0 };
+	int ret;
+
+	if (name[0] != '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	a.name = (uintptr_t)(name + 1);
+	ret = dev_ioctl(SHADOWIPC_IOC_MQ_UNLINK, &a);
+	/* As glibc: the sticky directory's EPERM is reported as EACCES. */
+	if (ret < 0 && errno == EPERM)
+		errno = EACCES;
+	return ret;
+}
+
+int shadowipc_mq_timedsend(mqd_t mqdes, const char *msg, size_t len,
+			   unsigned int prio, const struct timespec *abs)
+{
+	struct shadowipc_mq_timedsend a = {
+		.msg = (uintptr_t)msg, .len = len,
+		.timeout = (uintptr_t)abs, .fd = mqdes, .prio = prio,
+	};
+
+	return dev_ioctl(SHADOWIPC_IOC_MQ_TIMEDSEND, &a);
+}
+
+int shadowipc_mq_send(mqd_t mqdes, const char *msg, size_t len,
+		      unsigned int prio)
+{
+	return shadowipc_mq_timedsend(mqdes, msg, len, prio, NULL);
+}
+
+ssize_t shadowipc_mq_timedreceive(mqd_t mqdes, char *msg, size_t len,
+				  unsigned int *prio,
+				  const struct timespec *abs)
+{
+	struct shadowipc_mq_timedreceive a = {
+		.msg = (uintptr_t)msg, .len = len, .prio = (uintptr_t)prio,
+		.timeout = (uintptr_t)abs, .fd = mqdes,
+	};
+
+	return dev_ioctl(SHADOWIPC_IOC_MQ_TIMEDRECEIVE, &a);
+}
+
+ssize_t shadowipc_mq_receive(mqd_t mqdes, char *msg, size_t len,
+			     unsigned int *prio)
+{
+	return shadowipc_mq_timedreceive(mqdes, msg, len, prio, NULL);
+}
+
+int shadowipc_mq_setattr(mqd_t mqdes, const struct mq_attr *newattr,
+			 struct mq_attr *oldattr)
+{
+	struct shadowipc_mq_getsetattr a = {
+		.newattr = (uintptr_t)newattr, .oldattr = (uintptr_t)oldattr,
+		.fd = mqdes,
+	};
+
+	return dev_ioctl(SHADOWIPC_IOC_MQ_GETSETATTR, &a);
+}
+
+int shadowipc_mq_getattr(mqd_t mqdes, struct mq_attr *attr)
+{
+	return shadowipc_mq_setattr(mqdes, NULL, attr);
+}
+
+/*
+ * SIGEV_THREAD: the module adds 1 to an eventfd when the notification
+ * fires; a waiter thread, made with the caller's sigev_notify_attributes
+ * (as glibc makes the notification thread), reads it and runs the
+ * function. mq_notify(NULL) wakes a waiter whose registration it removes;
+ * a registration dropped by close() leaves its waiter blocked.
+ */
+struct mq_thread_notify {
+	mqd_t mqdes;
+	int efd;
+	void (*fn)(union sigval);
+	union sigval value;
+};
+
+#define MQ_NOTIFY_CANCEL	0x100
+#define MQ_NOTIFY_FDS		1024
+
+/* The eventfd of this process's SIGEV_THREAD registration per queue fd. */
+static int mq_notify_efd[MQ_NOTIFY_FDS];
+static pthread_mutex_t mq_notify_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void mq_notify_forget(mqd_t mqdes, int efd)
+{
+	if (mqdes >= 0 && mqdes < MQ_NOTIFY_FDS &&
+	    mq_notify_efd[mqdes] == efd)
+		mq_notify_efd[mqdes] = 0;
+}
+
+static void *mq_notify_wait(void *arg)
+{
+	struct mq_thread_notify n = *(struct mq_thread_notify *)arg;
+	uint64_t v = 0;
+
+	free(arg);
+	while (read(n.efd, &v, sizeof(v)) < 0 && errno == EINTR)
+		;
+	pthread_mutex_lock(&mq_notify_lock);
+	mq_notify_forget(n.mqdes, n.efd);
+	close(n.efd);
+	pthread_mutex_unlock(&mq_notify_lock);
+	if (v & 1)
+		n.fn(n.value);
+	return NULL;
+}
+
+/* Wake the waiter of a registration mq_notify(NULL) removed. */
+static void mq_notify_cancel(mqd_t mqdes)
+{
+	uint64_t v = MQ_NOTIFY_CANCEL;
+	int efd;
+
+	if (mqdes < 0 || mqdes >= MQ_NOTIFY_FDS)
+		return;
+	pthread_mutex_lock(&mq_notify_lock);
+	efd = mq_notify_efd[mqdes];
+	if (efd > 0 && write(efd, &v, sizeof(v)) == sizeof(v))
+		mq_notify_efd[mqdes] = 0;
+	pthread_mutex_unlock(&mq_notify_lock);
+}
+
+int shadowipc_mq_notify(mqd_t mqdes, const struct sigevent *sevp)
+{
+	struct shadowipc_mq_notify a = { .sevp = (uintptr_t)sevp, .fd = mqdes };
+	struct mq_thread_notify *n;
+	struct sigevent sev;
+	pthread_t t;
+	int ret, efd;
+
+	if (!sevp || sevp->sigev_notify != SIGEV_THREAD) {
+		ret = dev_ioctl(SHADOWIPC_IOC_MQ_NOTIFY, &a);
+		if (!ret && !sevp)
+			mq_notify_cancel(mqdes);
+		return ret;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0)
+		return -1;
+	sev = *sevp;
+	sev.sigev_signo = efd;
+	a.sevp = (uintptr_t)&sev;
+	n = malloc(sizeof(*n));
+	if (!n) {
+		close(efd);
+		errno = ENOMEM;
+		return -1;
+	}
+	n->mqdes = mqdes;
+	n->efd = efd;
+	n->fn = sevp->sigev_notify_function;
+	n->value = sevp->sigev_value;
+	pthread_mutex_lock(&mq_notify_lock);
+	ret = dev_ioctl(SHADOWIPC_IOC_MQ_NOTIFY, &a);
+	if (ret)
+		goto err_unlock;
+	ret = pthread_create(&t, sevp->sigev_notify_attributes,
+			     mq_notify_wait, n);
+	if (ret) {
+		a.sevp = 0;
+		dev_ioctl(SHADOWIPC_IOC_MQ_NOTIFY, &a);
+		errno = ret;
+		ret = -1;
+		goto err_unlock;
+	}
+	if (!sevp->sigev_notify_attributes ||
+	    (!pthread_attr_getdetachstate(sevp->sigev_notify_attributes,
+					  &ret) &&
+	     ret == PTHREAD_CREATE_JOINABLE))
+		pthread_detach(t);
+	if (mqdes >= 0 && mqdes < MQ_NOTIFY_FDS)
+		mq_notify_efd[mqdes] = efd;
+	pthread_mutex_unlock(&mq_notify_lock);
+	return 0;
+
+err_unlock:
+	pthread_mutex_unlock(&mq_notify_lock);
+	free(n);
+	close(efd);
+	return ret;
 }

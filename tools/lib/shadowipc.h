@@ -54,4 +54,28 @@ int shadowipc_semtimedop(int semid, struct sembuf *sops, size_t nsops,
 			 const struct timespec *timeout);
 int shadowipc_semctl(int semid, int semnum, int cmd, ...);
 
+/*
+ * POSIX message queues, shaped like glibc's calls: names start with '/'
+ * (EINVAL otherwise), an mqd_t is a file descriptor (close() closes it;
+ * shadowipc_mq_close() is close()), mq_unlink's EPERM is EACCES, and
+ * SIGEV_THREAD runs the function on a new thread (see mq_notify(3)).
+ */
+#include <mqueue.h>
+mqd_t shadowipc_mq_open(const char *name, int oflag, ...);
+int shadowipc_mq_close(mqd_t mqdes);
+int shadowipc_mq_unlink(const char *name);
+int shadowipc_mq_send(mqd_t mqdes, const char *msg, size_t len,
+		      unsigned int prio);
+int shadowipc_mq_timedsend(mqd_t mqdes, const char *msg, size_t len,
+			   unsigned int prio, const struct timespec *abs);
+ssize_t shadowipc_mq_receive(mqd_t mqdes, char *msg, size_t len,
+			     unsigned int *prio);
+ssize_t shadowipc_mq_timedreceive(mqd_t mqdes, char *msg, size_t len,
+				  unsigned int *prio,
+				  const struct timespec *abs);
+int shadowipc_mq_notify(mqd_t mqdes, const struct sigevent *sevp);
+int shadowipc_mq_getattr(mqd_t mqdes, struct mq_attr *attr);
+int shadowipc_mq_setattr(mqd_t mqdes, const struct mq_attr *newattr,
+			 struct mq_attr *oldattr);
+
 #endif /* _SHADOWIPC_LIB_H */

@@ -198,6 +198,7 @@ long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind)
 		[SIPC_SHM] = "System V shared memory",
 		[SIPC_MSG] = "System V message queues",
 		[SIPC_SEM] = "System V semaphores",
+		[SIPC_MQ] = "POSIX message queues",
 		[SIPC_NS] = "namespaces",
 	};
 	long ret = ioctl(fd, req, arg);

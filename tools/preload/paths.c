@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libshadowipc-preload: opening /proc/sysvipc/{shm,msg,sem} and the
- * kernel.{shm*,msg*,sem*} sysctls under /proc/sys/kernel/ gives the shadow
- * namespace's views instead, /proc/shadowipc/sysvipc/KIND and
- * /proc/shadowipc/sys/kernel/NAME, so that programs that list objects or
+ * kernel.{shm*,msg*,sem*} sysctls under /proc/sys/kernel/ (and the
+ * fs.mqueue ones under /proc/sys/fs/mqueue/) gives the shadow namespace's
+ * views instead, /proc/shadowipc/sysvipc/KIND and
+ * /proc/shadowipc/sys/{kernel,fs/mqueue}/NAME, so that programs that list objects or
  * read and tune their limits see the caller's shadow namespace.
  *
  * The redirect happens whenever the shim sends System V calls to the
@@ -34,6 +35,12 @@ static const char *const sysctl_names[] = {
 };
 
 static const char *const sysvipc_names[] = { "shm", "msg", "sem" };
+
+/* fs.mqueue sysctls, per namespace too */
+static const char *const mq_sysctl_names[] = {
+	"queues_max", "msg_max", "msgsize_max", "msg_default",
+	"msgsize_default",
+};
 
 /* Skip "/" and any run of them. */
 static const char *skip_slashes(const char *p)
@@ -97,6 +104,15 @@ static const char *redirect(const char *path, char *buf, size_t size)
 		if (!name)
 			return path;
 		snprintf(buf, size, SHADOW_PROC "/sys/kernel/%s", name);
+	} else if ((name = component(p, "sys")) &&
+		   (name = component(name, "fs")) &&
+		   (name = component(name, "mqueue"))) {
+		name = last_in(name, mq_sysctl_names,
+			       sizeof(mq_sysctl_names) /
+			       sizeof(mq_sysctl_names[0]));
+		if (!name)
+			return path;
+		snprintf(buf, size, SHADOW_PROC "/sys/fs/mqueue/%s", name);
 	} else {
 		return path;
 	}

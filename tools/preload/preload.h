@@ -24,6 +24,7 @@ enum sipc_kind {
 	SIPC_SHM,
 	SIPC_MSG,
 	SIPC_SEM,
+	SIPC_MQ,
 	SIPC_NS,
 	SIPC_NR_KINDS,
 };

@@ -12,6 +12,7 @@
  *   ipcmk.c      ipcmk
  *   ipcrm.c      ipcrm
  *   limits.c     limits
+ *   mq.c         mq (POSIX message queues)
  *   sysv.c       System V calls on the caller's shadow namespace
  *   dev.c        /dev/shadowipc
  *   util.c       messages, option parsing, small utilities
@@ -133,6 +134,8 @@ int cmd_ipcs(const struct cmd *cmd, int argc, char **argv);
 int cmd_ipcmk(const struct cmd *cmd, int argc, char **argv);
 int cmd_ipcrm(const struct cmd *cmd, int argc, char **argv);
 int cmd_limits(const struct cmd *cmd, int argc, char **argv);
+/* mq.c */
+int cmd_mq(const struct cmd *cmd, int argc, char **argv);
 
 /* nsscan.c: the shadow namespaces this caller can see */
 struct ns_entry {

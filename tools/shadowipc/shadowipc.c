@@ -269,6 +269,25 @@ PROC_SYSCTL_DIR "/NAME, with that file's permission rules.\n"
 "denied.\n",
 	},
 	{
+		.name = "mq",
+		.run = cmd_mq,
+		.summary = "list the namespace's POSIX message queues",
+		.usage =
+"Usage: " PROG " mq [--ns ID]\n"
+"\n"
+"List the POSIX message queues of the caller's shadow namespace (or of\n"
+"namespace ID), one line per name: permissions, owner, group, mq_maxmsg,\n"
+"mq_msgsize, messages and bytes queued, and the pid registered with\n"
+"mq_notify() (0 for none). Read from " PROC_SHADOW "/mqueue.\n"
+"\n"
+"Options:\n"
+"      --ns ID    the queues of shadow namespace ID\n"
+"  -h, --help     show this help\n"
+"\n"
+"Exit status: 0, 1 failure, 2 usage, 3 module not loaded, 4 permission\n"
+"denied, 5 no such namespace.\n",
+	},
+	{
 		.name = "help",
 		.run = cmd_help,
 		.summary = "show help for a command",

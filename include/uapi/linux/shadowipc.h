@@ -18,6 +18,11 @@
  * call returns on x86_64 Linux 6.1 (the same checks in the same order,
  * the same errno, the same userspace structs behind "buf"), acting on the
  * caller's shadow namespace.
+ *
+ * The POSIX message queue commands (MQ_*) return what the mq_* system
+ * calls of Linux 6.1 return (not glibc's wrappers: names come without
+ * the leading '/', and mq_unlink's sticky-directory error is EPERM), on
+ * queue descriptors from SHADOWIPC_IOC_MQ_OPEN, named by their @fd field.
  */
 #ifndef _UAPI_LINUX_SHADOWIPC_H
 #define _UAPI_LINUX_SHADOWIPC_H
@@ -159,7 +164,7 @@ struct shadowipc_limits {
  * @objects: out: objects per kind (SHADOWIPC_KIND_*)
  * @bytes: out: bytes per kind: shm, pages of every segment times the page
  *	size (SHM_INFO's shm_tot); msg, bytes queued (MSG_INFO's msgtql);
- *	sem and mq, 0
+ *	sem, 0; mq, bytes queued in every queue (the QSIZE of each)
  * @limits: out: the namespace's limits
  */
 struct shadowipc_ns_info {
@@ -373,6 +378,128 @@ struct shadowipc_semctl {
 	__u32 flags;
 };
 
+/**
+ * struct shadowipc_mq_open - mq_open(2), the system call (not glibc's)
+ * @name: user pointer to the queue's name without glibc's leading '/',
+ *	NUL-terminated, as the system call takes it
+ * @attr: user pointer to struct mq_attr, or 0 (read when non-zero, used
+ *	only with O_CREAT)
+ * @oflag: O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK
+ * @mode: permission bits for a new queue (the umask applies)
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns a new file descriptor for the queue, always close-on-exec as
+ * Linux's mq_open() makes it. The descriptor is the mqd_t: close(2)
+ * closes it, poll(2) reports POLLIN/POLLOUT, read(2) gives the status
+ * line of a file under /dev/mqueue, fcntl(F_SETFL) changes O_NONBLOCK.
+ * Errors as mq_open(2): EACCES, EEXIST, EINVAL, EMFILE, ENAMETOOLONG,
+ * ENOENT, ENOSPC, ENOMEM, EFAULT.
+ */
+struct shadowipc_mq_open {
+	__u64 name;
+	__u64 attr;
+	__s32 oflag;
+	__u32 mode;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_mq_unlink - mq_unlink(2), the system call
+ * @name: user pointer to the name without the leading '/'
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Errors as the system call: ENOENT, EACCES, ENAMETOOLONG, and EPERM
+ * where glibc's mq_unlink() reports EACCES (the sticky directory rule).
+ */
+struct shadowipc_mq_unlink {
+	__u64 name;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_mq_timedsend - mq_timedsend(2)
+ * @msg: user pointer to the message
+ * @len: its length
+ * @timeout: user pointer to an absolute CLOCK_REALTIME struct
+ *	__kernel_timespec, or 0 to wait for ever
+ * @fd: a queue descriptor from SHADOWIPC_IOC_MQ_OPEN
+ * @prio: the message's priority, below MQ_PRIO_MAX (32768)
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Errors as mq_timedsend(2): EBADF, EMSGSIZE, EAGAIN, ETIMEDOUT, EINTR,
+ * EINVAL, EFAULT, ENOMEM.
+ */
+struct shadowipc_mq_timedsend {
+	__u64 msg;
+	__u64 len;
+	__u64 timeout;
+	__s32 fd;
+	__u32 prio;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_mq_timedreceive - mq_timedreceive(2)
+ * @msg: user pointer to the buffer
+ * @len: its size, at least the queue's mq_msgsize
+ * @prio: user pointer to an unsigned int for the priority, or 0
+ * @timeout: as in struct shadowipc_mq_timedsend
+ * @fd: a queue descriptor
+ * @flags: must be zero
+ *
+ * Returns the message's length. Errors as mq_timedreceive(2).
+ */
+struct shadowipc_mq_timedreceive {
+	__u64 msg;
+	__u64 len;
+	__u64 prio;
+	__u64 timeout;
+	__s32 fd;
+	__u32 flags;
+};
+
+/**
+ * struct shadowipc_mq_notify - mq_notify(2)
+ * @sevp: user pointer to a struct sigevent, or 0 to remove the caller's
+ *	registration. SIGEV_NONE and SIGEV_SIGNAL are Linux's. SIGEV_THREAD
+ *	differs from the system call: sigev_signo is an eventfd (not a
+ *	netlink socket) the module adds 1 to when the notification fires;
+ *	sigev_value is not read. The caller runs the thread (libshadowipc's
+ *	and the shim's mq_notify() do, as glibc does over netlink).
+ * @fd: a queue descriptor
+ * @flags: must be zero
+ *
+ * Errors as mq_notify(2): EBADF, EBUSY, EINVAL, EFAULT, ENOMEM.
+ */
+struct shadowipc_mq_notify {
+	__u64 sevp;
+	__s32 fd;
+	__u32 flags;
+};
+
+/**
+ * struct shadowipc_mq_getsetattr - mq_getsetattr(2)
+ * @newattr: user pointer to struct mq_attr whose mq_flags (O_NONBLOCK or
+ *	0) is set, or 0
+ * @oldattr: user pointer to a struct mq_attr to fill, or 0
+ * @fd: a queue descriptor
+ * @flags: must be zero
+ *
+ * Errors as mq_getsetattr(2): EBADF, EINVAL, EFAULT.
+ */
+struct shadowipc_mq_getsetattr {
+	__u64 newattr;
+	__u64 oldattr;
+	__s32 fd;
+	__u32 flags;
+};
+
 /* 0x00-0x0f: module */
 #define SHADOWIPC_IOC_VERSION	_IOR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
 #define SHADOWIPC_IOC_STATUS	_IOR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
@@ -395,6 +522,12 @@ struct shadowipc_semctl {
 #define SHADOWIPC_IOC_SEMGET	_IOW(SHADOWIPC_IOC_MAGIC, 0x40, struct shadowipc_semget)
 #define SHADOWIPC_IOC_SEMOP	_IOW(SHADOWIPC_IOC_MAGIC, 0x41, struct shadowipc_semop)
 #define SHADOWIPC_IOC_SEMCTL	_IOW(SHADOWIPC_IOC_MAGIC, 0x42, struct shadowipc_semctl)
-/* 0x50-0x5f: POSIX message queues (reserved) */
+/* 0x50-0x5f: POSIX message queues (ioctls on the device; @fd names the queue) */
+#define SHADOWIPC_IOC_MQ_OPEN	_IOW(SHADOWIPC_IOC_MAGIC, 0x50, struct shadowipc_mq_open)
+#define SHADOWIPC_IOC_MQ_UNLINK	_IOW(SHADOWIPC_IOC_MAGIC, 0x51, struct shadowipc_mq_unlink)
+#define SHADOWIPC_IOC_MQ_TIMEDSEND	_IOW(SHADOWIPC_IOC_MAGIC, 0x52, struct shadowipc_mq_timedsend)
+#define SHADOWIPC_IOC_MQ_TIMEDRECEIVE	_IOW(SHADOWIPC_IOC_MAGIC, 0x53, struct shadowipc_mq_timedreceive)
+#define SHADOWIPC_IOC_MQ_NOTIFY	_IOW(SHADOWIPC_IOC_MAGIC, 0x54, struct shadowipc_mq_notify)
+#define SHADOWIPC_IOC_MQ_GETSETATTR	_IOW(SHADOWIPC_IOC_MAGIC, 0x55, struct shadowipc_mq_getsetattr)
 
 #endif /* _UAPI_LINUX_SHADOWIPC_H */

@@ -1,0 +1,1217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * POSIX message queues, as Linux's ipc/mqueue.c does them, in a shadow
+ * namespace: a table of names per namespace (Linux's per-namespace
+ * mqueue mount), queues reached through anon-inode files (the mqd_t),
+ * messages kept highest priority first and in order within a priority,
+ * senders and receivers sleeping with absolute CLOCK_REALTIME timeouts,
+ * a message handed straight to a sleeping receiver, mq_notify() and
+ * RLIMIT_MSGQUEUE accounting per user.
+ *
+ * Lifetime: a queue is referenced by its name while linked and by every
+ * open file. Unlinking (or the namespace's teardown) drops the name; the
+ * last close frees the queue, and only then leaves its namespace's
+ * queue count and its creator's RLIMIT_MSGQUEUE bytes, as an mqueue
+ * inode does when evicted.
+ *
+ * Sleepers (Linux's ext_wait_queue): a waiter on the sender or receiver
+ * list is serviced by the task that makes room or brings a message; it
+ * is taken off the list, given its message (or has its message queued)
+ * and marked ready last, with release semantics; the sleeper may then
+ * return without taking the queue's lock again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hashtable.h>
+#include <linux/hrtimer.h>
+#include <linux/msg.h>
+#include <linux/mqueue.h>
+#include <linux/pid.h>
+#include <linux/poll.h>
+#include <linux/rbtree.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+#include <linux/wait.h>
+
+#include "compat.h"
+#include "internal.h"
+
+#define MQ_HARD_MSGMAX		65536		/* HARD_MSGMAX */
+#define MQ_HARD_MSGSIZEMAX	(16 * 1024 * 1024)	/* HARD_MSGSIZEMAX */
+
+/*
+ * Linux charges each queue's worst case: every message's header and one
+ * priority tree node per priority it may use. Its tree node is private
+ * to ipc/mqueue.c; this has the same layout (an rb_node, a list_head and
+ * an int), so the sums are Linux's.
+ */
+struct mq_linux_tree_node {
+	struct rb_node rb_node;
+	struct list_head msg_list;
+	int priority;
+};
+
+enum { MQ_SEND, MQ_RECV };
+enum { MQ_STATE_NONE, MQ_STATE_READY };
+
+/**
+ * struct sipc_mq_msg - one message
+ * @list: in the queue's @msgs
+ * @prio: its priority
+ * @len: bytes of text
+ * @data: the text
+ */
+struct sipc_mq_msg {
+	struct list_head list;
+	unsigned int prio;
+	size_t len;
+	char data[];
+};
+
+/**
+ * struct mq_waiter - a task sleeping in send or receive, on its stack
+ * @list: in the queue's @waiters[MQ_SEND or MQ_RECV]
+ * @task: the sleeper
+ * @msg: a sender's message; the message handed to a receiver
+ * @state: MQ_STATE_READY once serviced, stored last (release)
+ */
+struct mq_waiter {
+	struct list_head list;
+	struct task_struct *task;
+	struct sipc_mq_msg *msg;
+	int state;
+};
+
+/**
+ * struct sipc_mq - one POSIX message queue (mqueue_inode_info)
+ * @ref: the name while linked, and every open file
+ * @lock: protects the fields from @attr on
+ * @node: in the namespace's @mq_names, under its @mq_mutex, if @linked
+ * @linked: the name is in the table (under the namespace's @mq_mutex)
+ * @ns_node: in @ns's @mq_all, under sipc_mq_lock
+ * @ns: the namespace it counts in, NULL once that is gone; under
+ *	sipc_mq_lock
+ * @uid: owner (the creator's fsuid)
+ * @gid: group (the creator's fsgid)
+ * @mode: permission bits
+ * @acct_uid: the real uid charged with @acct_bytes
+ * @acct_bytes: RLIMIT_MSGQUEUE bytes charged
+ * @attr: mq_maxmsg, mq_msgsize (fixed) and mq_curmsgs; mq_flags unused
+ * @qsize: bytes of text queued (QSIZE)
+ * @msgs: messages, highest priority first, oldest first within one
+ * @waiters: sleeping senders and receivers, serviced from the tail
+ * @wait_q: poll waiters
+ * @notify_owner: the thread group registered with mq_notify(), or NULL
+ * @notify_user_ns: its user namespace, for si_uid
+ * @notify_self_exec_id: its exec generation at registration
+ * @notify: its sigevent (sigev_notify, sigev_signo, sigev_value)
+ * @notify_efd: SIGEV_THREAD's eventfd
+ * @name: the name, without the leading '/'
+ */
+struct sipc_mq {
+	refcount_t ref;
+	spinlock_t lock;	/* protects attr and below */
+	struct rb_node node;
+	bool linked;
+	struct list_head ns_node;
+	struct sipc_ns *ns;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+	kuid_t acct_uid;
+	unsigned long acct_bytes;
+	struct mq_attr attr;
+	unsigned long qsize;
+	struct list_head msgs;
+	struct list_head waiters[2];
+	wait_queue_head_t wait_q;
+	struct pid *notify_owner;
+	struct user_namespace *notify_user_ns;
+	u64 notify_self_exec_id;
+	struct sigevent notify;
+	struct eventfd_ctx *notify_efd;
+	char name[];
+};
+
+/**
+ * struct mq_user - RLIMIT_MSGQUEUE bytes one real uid has charged
+ * @node: in mq_users
+ * @uid: the uid
+ * @bytes: bytes charged, by every namespace's queues
+ */
+struct mq_user {
+	struct hlist_node node;
+	kuid_t uid;
+	unsigned long bytes;
+};
+
+/* Protects every sipc_mq.ns, sipc_ns.mq_all, sipc_ns.mq_count, mq_users. */
+static DEFINE_SPINLOCK(sipc_mq_lock);
+static DEFINE_HASHTABLE(mq_users, 6);
+
+static const struct file_operations sipc_mq_fops;
+
+static struct mq_user *mq_user_find(kuid_t uid)
+{
+	struct mq_user *u;
+
+	lockdep_assert_held(&sipc_mq_lock);
+	hash_for_each_possible(mq_users, u, node, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
+			return u;
+	return NULL;
+}
+
+/*
+ * mq_user_charge() - charge @bytes to @uid unless over @limit
+ * @spare: a zeroed record, used (and cleared) if @uid has none
+ *
+ * Context: sipc_mq_lock held.
+ * Return: 0, or -EMFILE as mqueue_get_inode().
+ */
+static int mq_user_charge(kuid_t uid, unsigned long bytes,
+			  unsigned long limit, struct mq_user **spare)
+{
+	struct mq_user *u;
+
+	lockdep_assert_held(&sipc_mq_lock);
+	u = mq_user_find(uid);
+	if (!u) {
+		u = *spare;
+		*spare = NULL;
+		u->uid = uid;
+		hash_add(mq_users, &u->node, __kuid_val(uid));
+	}
+	if (u->bytes + bytes < u->bytes || u->bytes + bytes > limit) {
+		if (!u->bytes) {
+			hash_del(&u->node);
+			*spare = u;
+		}
+		return -EMFILE;
+	}
+	u->bytes += bytes;
+	return 0;
+}
+
+/*
+ * mq_user_uncharge() - give back @bytes of @uid
+ *
+ * Context: sipc_mq_lock held.
+ * Return: the record to kfree() once unlocked, or NULL.
+ */
+static struct mq_user *mq_user_uncharge(kuid_t uid, unsigned long bytes)
+{
+	struct mq_user *u = mq_user_find(uid);
+
+	if (WARN_ON_ONCE(!u))
+		return NULL;
+	u->bytes -= bytes;
+	if (u->bytes)
+		return NULL;
+	hash_del(&u->node);
+	return u;
+}
+
+/* Context: the queue's lock held, or the queue unreachable. */
+static void mq_remove_notification(struct sipc_mq *q)
+{
+	put_pid(q->notify_owner);
+	put_user_ns(q->notify_user_ns);
+	if (q->notify_efd)
+		eventfd_ctx_put(q->notify_efd);
+	q->notify_owner = NULL;
+	q->notify_user_ns = NULL;
+	q->notify_efd = NULL;
+}
+
+static void mq_free(struct sipc_mq *q)
+{
+	struct sipc_mq_msg *msg, *tmp;
+	struct mq_user *u;
+
+	list_for_each_entry_safe(msg, tmp, &q->msgs, list)
+		kvfree(msg);
+	mq_remove_notification(q);
+
+	spin_lock(&sipc_mq_lock);
+	if (q->ns) {
+		q->ns->mq_count--;
+		list_del(&q->ns_node);
+	}
+	u = mq_user_uncharge(q->acct_uid, q->acct_bytes);
+	spin_unlock(&sipc_mq_lock);
+	kfree(u);
+	kfree(q);
+}
+
+/* Drop a reference; the last frees the queue. Context: may sleep. */
+static void mq_put(struct sipc_mq *q)
+{
+	if (refcount_dec_and_test(&q->ref))
+		mq_free(q);
+}
+
+/* --- names --- */
+
+/*
+ * mq_getname() - copy a name in, as getname() does
+ *
+ * Return: the name (kfree() it), or ERR_PTR(-EFAULT, -ENAMETOOLONG,
+ * -ENOENT for an empty name, -ENOMEM).
+ */
+static char *mq_getname(const char __user *uname)
+{
+	char *name = kmalloc(PATH_MAX, GFP_KERNEL);
+	long len;
+
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	len = strncpy_from_user(name, uname, PATH_MAX);
+	if (len < 0 || len == PATH_MAX || !len) {
+		kfree(name);
+		return ERR_PTR(len < 0 ? -EFAULT : len ? -ENAMETOOLONG :
+				-ENOENT);
+	}
+	return name;
+}
+
+/* What lookup_one_len() in the mqueue root refuses. Return: 0 or -errno */
+static int mq_check_name(const char *name)
+{
+	if (!strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/'))
+		return -EACCES;
+	if (strlen(name) > NAME_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Context: @ns->mq_mutex held. */
+static struct sipc_mq *mq_lookup(struct sipc_ns *ns, const char *name)
+{
+	struct rb_node *n = ns->mq_names.rb_node;
+
+	lockdep_assert_held(&ns->mq_mutex);
+	while (n) {
+		struct sipc_mq *q = rb_entry(n, struct sipc_mq, node);
+		int c = strcmp(name, q->name);
+
+		if (!c)
+			return q;
+		n = c < 0 ? n->rb_left : n->rb_right;
+	}
+	return NULL;
+}
+
+/* Context: @ns->mq_mutex held; @q's name is not in the table. */
+static void mq_link(struct sipc_ns *ns, struct sipc_mq *q)
+{
+	struct rb_node **p = &ns->mq_names.rb_node, *parent = NULL;
+
+	lockdep_assert_held(&ns->mq_mutex);
+	while (*p) {
+		struct sipc_mq *e = rb_entry(*p, struct sipc_mq, node);
+
+		parent = *p;
+		p = strcmp(q->name, e->name) < 0 ? &parent->rb_left :
+						   &parent->rb_right;
+	}
+	rb_link_node(&q->node, parent, p);
+	rb_insert_color(&q->node, &ns->mq_names);
+	q->linked = true;
+}
+
+/* Context: @ns->mq_mutex held; the caller puts the name's reference. */
+static void mq_unlink_name(struct sipc_ns *ns, struct sipc_mq *q)
+{
+	lockdep_assert_held(&ns->mq_mutex);
+	rb_erase(&q->node, &ns->mq_names);
+	q->linked = false;
+}
+
+/*
+ * inode_permission() on a queue for @mask (MAY_READ, MAY_WRITE): the
+ * owner's, group's or others' bits, then CAP_DAC_OVERRIDE, or
+ * CAP_DAC_READ_SEARCH for reading (generic_permission()).
+ */
+static int mq_permission(struct sipc_mq *q, int mask)
+{
+	unsigned int bits = q->mode;
+
+	if (uid_eq(q->uid, current_fsuid()))
+		bits >>= 6;
+	else if (in_group_p(q->gid))
+		bits >>= 3;
+	if (!(mask & ~bits & 7))
+		return 0;
+	if (capable(CAP_DAC_OVERRIDE))
+		return 0;
+	if (mask == MAY_READ && capable(CAP_DAC_READ_SEARCH))
+		return 0;
+	return -EACCES;
+}
+
+/*
+ * The sticky root directory's rule (check_sticky()): the queue's owner,
+ * the directory's (the namespace creator) or CAP_FOWNER may unlink.
+ */
+static bool mq_may_delete(struct sipc_ns *ns, struct sipc_mq *q)
+{
+	kuid_t fsuid = current_fsuid();
+
+	return uid_eq(fsuid, q->uid) || uid_eq(fsuid, ns->creator_euid) ||
+	       capable(CAP_FOWNER);
+}
+
+/*
+ * mq_create() - a new linked queue (mqueue_create_attr() and
+ * mqueue_get_inode())
+ *
+ * Context: @ns->mq_mutex held, may sleep.
+ * Return: the queue, its name's reference the table's, or
+ * ERR_PTR(-ENOSPC, -EINVAL, -EOVERFLOW, -EMFILE, -ENOMEM).
+ */
+static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
+				 umode_t mode, const struct mq_attr *attr)
+{
+	unsigned long bytes, treesize;
+	struct mq_user *spare;
+	struct sipc_mq *q;
+	unsigned int count;
+	long maxmsg, msgsize;
+	int err;
+
+	lockdep_assert_held(&ns->mq_mutex);
+
+	/* Only creation raises the count, and we hold the table. */
+	spin_lock(&sipc_mq_lock);
+	count = ns->mq_count;
+	spin_unlock(&sipc_mq_lock);
+	if (count >= READ_ONCE(ns->limits.mq_queues_max) &&
+	    !capable(CAP_SYS_RESOURCE))
+		return ERR_PTR(-ENOSPC);
+
+	maxmsg = min(READ_ONCE(ns->limits.mq_msg_max),
+		     READ_ONCE(ns->limits.mq_msg_default));
+	msgsize = min(READ_ONCE(ns->limits.mq_msgsize_max),
+		      READ_ONCE(ns->limits.mq_msgsize_default));
+	if (attr) {
+		maxmsg = attr->mq_maxmsg;
+		msgsize = attr->mq_msgsize;
+	}
+	if (maxmsg <= 0 || msgsize <= 0)
+		return ERR_PTR(-EINVAL);
+	if (capable(CAP_SYS_RESOURCE)) {
+		if (maxmsg > MQ_HARD_MSGMAX || msgsize > MQ_HARD_MSGSIZEMAX)
+			return ERR_PTR(-EINVAL);
+	} else if (maxmsg > READ_ONCE(ns->limits.mq_msg_max) ||
+		   msgsize > READ_ONCE(ns->limits.mq_msgsize_max)) {
+		return ERR_PTR(-EINVAL);
+	}
+	if (msgsize > ULONG_MAX / maxmsg)
+		return ERR_PTR(-EOVERFLOW);
+	treesize = maxmsg * sizeof(struct msg_msg) +
+		   min_t(unsigned int, maxmsg, MQ_PRIO_MAX) *
+		   sizeof(struct mq_linux_tree_node);
+	bytes = maxmsg * msgsize;
+	if (bytes + treesize < bytes)
+		return ERR_PTR(-EOVERFLOW);
+	bytes += treesize;
+
+	q = kzalloc(struct_size(q, name, strlen(name) + 1), GFP_KERNEL_ACCOUNT);
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!q || !spare)
+		goto err_free;
+	refcount_set(&q->ref, 1);
+	spin_lock_init(&q->lock);
+	strcpy(q->name, name);
+	q->uid = current_fsuid();
+	q->gid = current_fsgid();
+	q->mode = mode & 07777;
+	q->acct_uid = current_uid();
+	q->acct_bytes = bytes;
+	q->attr.mq_maxmsg = maxmsg;
+	q->attr.mq_msgsize = msgsize;
+	INIT_LIST_HEAD(&q->msgs);
+	INIT_LIST_HEAD(&q->waiters[MQ_SEND]);
+	INIT_LIST_HEAD(&q->waiters[MQ_RECV]);
+	init_waitqueue_head(&q->wait_q);
+
+	spin_lock(&sipc_mq_lock);
+	err = mq_user_charge(q->acct_uid, bytes, rlimit(RLIMIT_MSGQUEUE),
+			     &spare);
+	if (!err) {
+		q->ns = ns;
+		ns->mq_count++;
+		list_add_tail(&q->ns_node, &ns->mq_all);
+	}
+	spin_unlock(&sipc_mq_lock);
+	if (err)
+		goto err_free;
+	kfree(spare);
+	mq_link(ns, q);
+	return q;
+
+err_free:
+	kfree(spare);
+	kfree(q);
+	return ERR_PTR(err);
+}
+
+/**
+ * sipc_mq_open() - mq_open(2) in @ns (do_mq_open())
+ * @ns: the caller's namespace
+ * @uname: the name without the leading '/', in user memory
+ * @oflag: access mode, O_CREAT, O_EXCL, O_NONBLOCK
+ * @mode: permission bits for a new queue, before the umask
+ * @attr: mq_maxmsg and mq_msgsize for a new queue, or NULL for the
+ *	namespace's defaults
+ *
+ * Context: process context, may sleep, no locks held; takes
+ * @ns->mq_mutex.
+ * Return: a new close-on-exec fd, or -errno as mq_open(2).
+ */
+long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
+		  umode_t mode, struct mq_attr *attr)
+{
+	static const int acc2may[] = { MAY_READ, MAY_WRITE,
+				       MAY_READ | MAY_WRITE };
+	struct file *file;
+	struct sipc_mq *q;
+	char *name;
+	long err;
+	int fd;
+
+	name = mq_getname(uname);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto out_name;
+	}
+	err = mq_check_name(name);
+	if (err)
+		goto out_put_fd;
+
+	mutex_lock(&ns->mq_mutex);
+	q = mq_lookup(ns, name);
+	if (!q) {
+		err = -ENOENT;
+		if (!(oflag & O_CREAT))
+			goto out_unlock;
+		q = mq_create(ns, name, mode & ~current_umask(),
+			      (oflag & O_CREAT) ? attr : NULL);
+		if (IS_ERR(q)) {
+			err = PTR_ERR(q);
+			goto out_unlock;
+		}
+	} else {
+		err = -EEXIST;
+		if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			goto out_unlock;
+		err = -EINVAL;
+		if ((oflag & O_ACCMODE) == O_ACCMODE)
+			goto out_unlock;
+		err = mq_permission(q, acc2may[oflag & O_ACCMODE]);
+		if (err)
+			goto out_unlock;
+	}
+	/* The name's reference keeps @q while we hold the table. */
+	refcount_inc(&q->ref);
+	file = anon_inode_getfile("[shadowipc-mq]", &sipc_mq_fops, q,
+				  oflag & (O_ACCMODE | O_NONBLOCK));
+	if (IS_ERR(file)) {
+		refcount_dec(&q->ref);
+		err = PTR_ERR(file);
+		goto out_unlock;
+	}
+	mutex_unlock(&ns->mq_mutex);
+	kfree(name);
+	fd_install(fd, file);
+	return fd;
+
+out_unlock:
+	mutex_unlock(&ns->mq_mutex);
+out_put_fd:
+	put_unused_fd(fd);
+out_name:
+	kfree(name);
+	return err;
+}
+
+/**
+ * sipc_mq_unlink() - mq_unlink(2) in @ns
+ * @ns: the caller's namespace
+ * @uname: the name without the leading '/', in user memory
+ *
+ * The name goes at once; the queue lives until its last file closes.
+ *
+ * Context: process context, may sleep, no locks held; takes
+ * @ns->mq_mutex.
+ * Return: 0, or -ENOENT, -EACCES, -ENAMETOOLONG, -EPERM (glibc's EACCES),
+ * -EFAULT, -ENOMEM.
+ */
+long sipc_mq_unlink(struct sipc_ns *ns, const char __user *uname)
+{
+	struct sipc_mq *q;
+	char *name;
+	long err;
+
+	name = mq_getname(uname);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	err = mq_check_name(name);
+	if (err)
+		goto out_name;
+	mutex_lock(&ns->mq_mutex);
+	q = mq_lookup(ns, name);
+	if (!q)
+		err = -ENOENT;
+	else if (!mq_may_delete(ns, q))
+		err = -EPERM;
+	else
+		mq_unlink_name(ns, q);
+	mutex_unlock(&ns->mq_mutex);
+	if (!err)
+		mq_put(q);
+out_name:
+	kfree(name);
+	return err;
+}
+
+/* --- messages and sleepers --- */
+
+/* Queue @msg after every message of its priority or higher. */
+static void mq_insert(struct sipc_mq *q, struct sipc_mq_msg *msg)
+{
+	struct sipc_mq_msg *pos;
+
+	lockdep_assert_held(&q->lock);
+	list_for_each_entry_reverse(pos, &q->msgs, list)
+		if (pos->prio >= msg->prio)
+			break;
+	list_add(&msg->list, &pos->list);
+	q->attr.mq_curmsgs++;
+	q->qsize += msg->len;
+}
+
+/* Dequeue the first message. Context: the lock held, a message queued. */
+static struct sipc_mq_msg *mq_take(struct sipc_mq *q)
+{
+	struct sipc_mq_msg *msg;
+
+	lockdep_assert_held(&q->lock);
+	msg = list_first_entry(&q->msgs, struct sipc_mq_msg, list);
+	list_del(&msg->list);
+	q->attr.mq_curmsgs--;
+	q->qsize -= msg->len;
+	return msg;
+}
+
+/*
+ * Sleepers in the order Linux's wq_add() keeps: a new one goes before
+ * the first with the same or a higher task priority, and the tail is
+ * serviced first: the highest priority, then the longest waiting.
+ */
+static void mq_wait_add(struct sipc_mq *q, int sr, struct mq_waiter *w)
+{
+	struct mq_waiter *walk;
+
+	lockdep_assert_held(&q->lock);
+	list_for_each_entry(walk, &q->waiters[sr], list) {
+		if (walk->task->prio <= current->prio) {
+			list_add_tail(&w->list, &walk->list);
+			return;
+		}
+	}
+	list_add_tail(&w->list, &q->waiters[sr]);
+}
+
+static struct mq_waiter *mq_first_waiter(struct sipc_mq *q, int sr)
+{
+	lockdep_assert_held(&q->lock);
+	if (list_empty(&q->waiters[sr]))
+		return NULL;
+	return list_last_entry(&q->waiters[sr], struct mq_waiter, list);
+}
+
+/*
+ * mq_wake_waiter() - a serviced sleeper may go: off the list, ready
+ * last. It may return without the lock as soon as it sees the state, so
+ * @w is not touched after; the task reference keeps the wake-up valid.
+ *
+ * Context: the queue's lock held.
+ */
+static void mq_wake_waiter(struct sipc_mq *q, struct mq_waiter *w)
+{
+	struct task_struct *task = get_task_struct(w->task);
+
+	lockdep_assert_held(&q->lock);
+	list_del(&w->list);
+	/* Pairs with mq_sleep()'s acquire. */
+	smp_store_release(&w->state, MQ_STATE_READY);
+	wake_up_process(task);
+	put_task_struct(task);
+}
+
+/*
+ * mq_sleep() - sleep on @q's @sr list until serviced, a signal or
+ * @timeout (absolute, CLOCK_REALTIME; NULL for none) (wq_sleep())
+ *
+ * Context: called with @q->lock held, returns without it.
+ * Return: 0 when serviced, -ETIMEDOUT or -ERESTARTSYS.
+ */
+static int mq_sleep(struct sipc_mq *q, int sr, ktime_t *timeout,
+		    struct mq_waiter *w)
+	__releases(&q->lock)
+{
+	long time;
+	int ret;
+
+	mq_wait_add(q, sr, w);
+	for (;;) {
+		__set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&q->lock);
+		time = schedule_hrtimeout_range_clock(timeout, 0,
+						      HRTIMER_MODE_ABS,
+						      CLOCK_REALTIME);
+		/* Pairs with mq_wake_waiter()'s release: @w->msg is set. */
+		if (smp_load_acquire(&w->state) == MQ_STATE_READY)
+			return 0;
+		spin_lock(&q->lock);
+		if (w->state == MQ_STATE_READY) {
+			ret = 0;
+			goto out_unlock;
+		}
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!time) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	list_del(&w->list);
+out_unlock:
+	spin_unlock(&q->lock);
+	return ret;
+}
+
+/*
+ * mq_do_notify() - after a send queued a message with no receiver
+ * sleeping: fire and drop the registration if the queue just became
+ * non-empty (__do_notify()), and wake pollers
+ *
+ * Context: the queue's lock held.
+ */
+static void mq_do_notify(struct sipc_mq *q)
+{
+	lockdep_assert_held(&q->lock);
+
+	if (q->notify_owner && q->attr.mq_curmsgs == 1) {
+		struct kernel_siginfo si;
+		struct task_struct *task;
+
+		switch (q->notify.sigev_notify) {
+		case SIGEV_SIGNAL:
+			if (!q->notify.sigev_signo)
+				break;
+			clear_siginfo(&si);
+			si.si_signo = q->notify.sigev_signo;
+			si.si_errno = 0;
+			si.si_code = SI_MESGQ;
+			si.si_value = q->notify.sigev_value;
+			rcu_read_lock();
+			si.si_pid = task_tgid_nr_ns(current,
+						    ns_of_pid(q->notify_owner));
+			si.si_uid = from_kuid_munged(q->notify_user_ns,
+						     current_uid());
+			/* From the kernel: no permission check, as Linux. */
+			task = pid_task(q->notify_owner, PIDTYPE_TGID);
+			if (task &&
+			    task->self_exec_id == q->notify_self_exec_id)
+				send_sig_info(q->notify.sigev_signo, &si, task);
+			rcu_read_unlock();
+			break;
+		case SIGEV_THREAD:
+			sipc_eventfd_signal(q->notify_efd);
+			break;
+		}
+		mq_remove_notification(q);
+	}
+	wake_up(&q->wait_q);
+}
+
+/* The queue behind fd @fd, or ERR_PTR(-EBADF). fput() the file. */
+static struct file *mq_fget(int fd)
+{
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op != &sipc_mq_fops) {
+		fput(file);
+		return ERR_PTR(-EBADF);
+	}
+	return file;
+}
+
+/**
+ * sipc_mq_timedsend() - mq_timedsend(2) (do_mq_timedsend())
+ * @fd: the queue's descriptor
+ * @umsg: the message, in user memory
+ * @len: its length
+ * @prio: its priority
+ * @ts: absolute CLOCK_REALTIME timeout, already validated, or NULL
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: 0, or -EINVAL, -EBADF, -EMSGSIZE, -ENOMEM, -EFAULT, -EAGAIN,
+ * -ETIMEDOUT, -ERESTARTSYS.
+ */
+long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
+		       unsigned int prio, struct timespec64 *ts)
+{
+	ktime_t expires, *timeout = NULL;
+	struct mq_waiter w, *receiver;
+	struct sipc_mq_msg *msg;
+	struct file *file;
+	struct sipc_mq *q;
+	long ret;
+
+	if (prio >= MQ_PRIO_MAX)
+		return -EINVAL;
+	if (ts) {
+		expires = timespec64_to_ktime(*ts);
+		timeout = &expires;
+	}
+	file = mq_fget(fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	q = file->private_data;
+	ret = -EBADF;
+	if (!(file->f_mode & FMODE_WRITE))
+		goto out_fput;
+	ret = -EMSGSIZE;
+	if (len > q->attr.mq_msgsize)
+		goto out_fput;
+
+	ret = -ENOMEM;
+	msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		goto out_fput;
+	ret = -EFAULT;
+	if (copy_from_user(msg->data, umsg, len))
+		goto out_free;
+	msg->len = len;
+	msg->prio = prio;
+
+	spin_lock(&q->lock);
+	if (q->attr.mq_curmsgs == q->attr.mq_maxmsg) {
+		if (READ_ONCE(file->f_flags) & O_NONBLOCK) {
+			spin_unlock(&q->lock);
+			ret = -EAGAIN;
+			goto out_free;
+		}
+		w.task = current;
+		w.msg = msg;
+		w.state = MQ_STATE_NONE;
+		ret = mq_sleep(q, MQ_SEND, timeout, &w);
+		/* Serviced: a receiver queued our message. */
+		if (!ret)
+			msg = NULL;
+		goto out_free;
+	}
+	receiver = mq_first_waiter(q, MQ_RECV);
+	if (receiver) {
+		receiver->msg = msg;
+		mq_wake_waiter(q, receiver);
+	} else {
+		mq_insert(q, msg);
+		mq_do_notify(q);
+	}
+	spin_unlock(&q->lock);
+	msg = NULL;
+	ret = 0;
+
+out_free:
+	kvfree(msg);
+out_fput:
+	fput(file);
+	return ret;
+}
+
+/**
+ * sipc_mq_timedreceive() - mq_timedreceive(2) (do_mq_timedreceive())
+ * @fd: the queue's descriptor
+ * @umsg: the buffer, in user memory
+ * @len: its size
+ * @uprio: where to store the priority, or NULL
+ * @ts: absolute CLOCK_REALTIME timeout, already validated, or NULL
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: the message's length, or -EBADF, -EMSGSIZE, -EAGAIN,
+ * -ETIMEDOUT, -ERESTARTSYS, -EFAULT (the message is consumed).
+ */
+long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
+			  unsigned int __user *uprio, struct timespec64 *ts)
+{
+	ktime_t expires, *timeout = NULL;
+	struct mq_waiter w, *sender;
+	struct sipc_mq_msg *msg;
+	struct file *file;
+	struct sipc_mq *q;
+	long ret;
+
+	if (ts) {
+		expires = timespec64_to_ktime(*ts);
+		timeout = &expires;
+	}
+	file = mq_fget(fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	q = file->private_data;
+	ret = -EBADF;
+	if (!(file->f_mode & FMODE_READ))
+		goto out_fput;
+	ret = -EMSGSIZE;
+	if (len < q->attr.mq_msgsize)
+		goto out_fput;
+
+	spin_lock(&q->lock);
+	if (!q->attr.mq_curmsgs) {
+		if (READ_ONCE(file->f_flags) & O_NONBLOCK) {
+			spin_unlock(&q->lock);
+			ret = -EAGAIN;
+			goto out_fput;
+		}
+		w.task = current;
+		w.msg = NULL;
+		w.state = MQ_STATE_NONE;
+		ret = mq_sleep(q, MQ_RECV, timeout, &w);
+		if (ret)
+			goto out_fput;
+		msg = w.msg;
+	} else {
+		msg = mq_take(q);
+		/* Room: queue a sleeping sender's message (pipelined_receive()) */
+		sender = mq_first_waiter(q, MQ_SEND);
+		if (sender) {
+			mq_insert(q, sender->msg);
+			mq_wake_waiter(q, sender);
+		} else {
+			wake_up_interruptible(&q->wait_q);
+		}
+		spin_unlock(&q->lock);
+	}
+	ret = msg->len;
+	if ((uprio && put_user(msg->prio, uprio)) ||
+	    copy_to_user(umsg, msg->data, msg->len))
+		ret = -EFAULT;
+	kvfree(msg);
+out_fput:
+	fput(file);
+	return ret;
+}
+
+/**
+ * sipc_mq_notify() - mq_notify(2) (do_mq_notify())
+ * @fd: the queue's descriptor
+ * @sev: the registration, or NULL to remove the caller's; SIGEV_THREAD
+ *	takes an eventfd in sigev_signo
+ *
+ * Context: process context, may sleep, no locks held.
+ * Return: 0, or -EINVAL, -EBADF, -EBUSY.
+ */
+long sipc_mq_notify(int fd, const struct sigevent *sev)
+{
+	struct eventfd_ctx *efd = NULL;
+	struct file *file;
+	struct sipc_mq *q;
+	long ret = 0;
+
+	if (sev) {
+		if (sev->sigev_notify != SIGEV_NONE &&
+		    sev->sigev_notify != SIGEV_SIGNAL &&
+		    sev->sigev_notify != SIGEV_THREAD)
+			return -EINVAL;
+		if (sev->sigev_notify == SIGEV_SIGNAL &&
+		    !valid_signal(sev->sigev_signo))
+			return -EINVAL;
+		if (sev->sigev_notify == SIGEV_THREAD) {
+			efd = eventfd_ctx_fdget(sev->sigev_signo);
+			if (IS_ERR(efd))
+				return PTR_ERR(efd);
+		}
+	}
+	file = mq_fget(fd);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto out;
+	}
+	q = file->private_data;
+
+	spin_lock(&q->lock);
+	if (!sev) {
+		if (q->notify_owner == task_tgid(current))
+			mq_remove_notification(q);
+	} else if (q->notify_owner) {
+		ret = -EBUSY;
+	} else {
+		memset(&q->notify, 0, sizeof(q->notify));
+		q->notify.sigev_notify = sev->sigev_notify;
+		if (sev->sigev_notify == SIGEV_SIGNAL) {
+			q->notify.sigev_signo = sev->sigev_signo;
+			q->notify.sigev_value = sev->sigev_value;
+			q->notify_self_exec_id = current->self_exec_id;
+		}
+		q->notify_efd = efd;
+		efd = NULL;
+		q->notify_owner = get_pid(task_tgid(current));
+		q->notify_user_ns = get_user_ns(current_user_ns());
+	}
+	spin_unlock(&q->lock);
+	fput(file);
+out:
+	if (efd)
+		eventfd_ctx_put(efd);
+	return ret;
+}
+
+/**
+ * sipc_mq_getsetattr() - mq_getsetattr(2)
+ * @fd: the queue's descriptor
+ * @new: the new mq_flags (O_NONBLOCK or 0), or NULL
+ * @old: filled with the attributes before the change, or NULL
+ *
+ * Context: process context, no locks held.
+ * Return: 0, -EINVAL or -EBADF.
+ */
+long sipc_mq_getsetattr(int fd, const struct mq_attr *new,
+			struct mq_attr *old)
+{
+	struct file *file;
+	struct sipc_mq *q;
+
+	if (new && (new->mq_flags & ~O_NONBLOCK))
+		return -EINVAL;
+	file = mq_fget(fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	q = file->private_data;
+	spin_lock(&q->lock);
+	if (old) {
+		*old = q->attr;
+		old->mq_flags = file->f_flags & O_NONBLOCK;
+	}
+	if (new) {
+		spin_lock(&file->f_lock);
+		if (new->mq_flags & O_NONBLOCK)
+			file->f_flags |= O_NONBLOCK;
+		else
+			file->f_flags &= ~O_NONBLOCK;
+		spin_unlock(&file->f_lock);
+	}
+	spin_unlock(&q->lock);
+	fput(file);
+	return 0;
+}
+
+/* --- the queue file --- */
+
+/* The line a read of a /dev/mqueue file gives (mqueue_read_file()). */
+static ssize_t sipc_mq_read(struct file *file, char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct sipc_mq *q = file->private_data;
+	char buf[80];
+	int len;
+
+	spin_lock(&q->lock);
+	len = scnprintf(buf, sizeof(buf),
+			"QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
+			q->qsize,
+			q->notify_owner ? q->notify.sigev_notify : 0,
+			(q->notify_owner &&
+			 q->notify.sigev_notify == SIGEV_SIGNAL) ?
+				q->notify.sigev_signo : 0,
+			pid_vnr(q->notify_owner));
+	spin_unlock(&q->lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static __poll_t sipc_mq_poll(struct file *file, poll_table *pt)
+{
+	struct sipc_mq *q = file->private_data;
+	__poll_t ret = 0;
+
+	poll_wait(file, &q->wait_q, pt);
+	spin_lock(&q->lock);
+	if (q->attr.mq_curmsgs)
+		ret = EPOLLIN | EPOLLRDNORM;
+	if (q->attr.mq_curmsgs < q->attr.mq_maxmsg)
+		ret |= EPOLLOUT | EPOLLWRNORM;
+	spin_unlock(&q->lock);
+	return ret;
+}
+
+/* Every close() by the registered process drops its registration. */
+static int sipc_mq_flush(struct file *file, fl_owner_t id)
+{
+	struct sipc_mq *q = file->private_data;
+
+	spin_lock(&q->lock);
+	if (q->notify_owner == task_tgid(current))
+		mq_remove_notification(q);
+	spin_unlock(&q->lock);
+	return 0;
+}
+
+static int sipc_mq_release(struct inode *inode, struct file *file)
+{
+	mq_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations sipc_mq_fops = {
+	.owner = THIS_MODULE,
+	.read = sipc_mq_read,
+	.poll = sipc_mq_poll,
+	.flush = sipc_mq_flush,
+	.release = sipc_mq_release,
+	.llseek = default_llseek,
+};
+
+/* --- namespaces --- */
+
+/**
+ * sipc_mq_init_ns() - start a namespace with no queues
+ * @ns: the namespace; ns.c set its limits
+ *
+ * Context: process context, before @ns is reachable.
+ */
+void sipc_mq_init_ns(struct sipc_ns *ns)
+{
+	mutex_init(&ns->mq_mutex);
+	ns->mq_names = RB_ROOT;
+	INIT_LIST_HEAD(&ns->mq_all);
+	ns->mq_count = 0;
+}
+
+/**
+ * sipc_mq_exit_ns() - remove every name of a dying namespace
+ * @ns: the namespace, unreachable
+ *
+ * Queues still open live on, counted nowhere, until their last close.
+ *
+ * Context: process context, may sleep, no locks held.
+ */
+void sipc_mq_exit_ns(struct sipc_ns *ns)
+{
+	struct rb_node *n;
+	struct sipc_mq *q;
+
+	mutex_lock(&ns->mq_mutex);
+	while ((n = rb_first(&ns->mq_names))) {
+		q = rb_entry(n, struct sipc_mq, node);
+		mq_unlink_name(ns, q);
+		mq_put(q);
+	}
+	mutex_unlock(&ns->mq_mutex);
+
+	spin_lock(&sipc_mq_lock);
+	while (!list_empty(&ns->mq_all)) {
+		q = list_first_entry(&ns->mq_all, struct sipc_mq, ns_node);
+		list_del(&q->ns_node);
+		q->ns = NULL;
+		ns->mq_count--;
+	}
+	spin_unlock(&sipc_mq_lock);
+	mutex_destroy(&ns->mq_mutex);
+}
+
+/**
+ * sipc_mq_ns_usage() - queues counted in @ns and their queued bytes
+ * @ns: the namespace, referenced by the caller
+ * @count: out: the queues, linked or open (mqueue's queues_count)
+ * @bytes: out: bytes of text queued in them
+ *
+ * Context: process context; takes sipc_mq_lock.
+ */
+void sipc_mq_ns_usage(struct sipc_ns *ns, u64 *count, u64 *bytes)
+{
+	struct sipc_mq *q;
+
+	*bytes = 0;
+	spin_lock(&sipc_mq_lock);
+	*count = ns->mq_count;
+	list_for_each_entry(q, &ns->mq_all, ns_node)
+		*bytes += READ_ONCE(q->qsize);
+	spin_unlock(&sipc_mq_lock);
+}
+
+/**
+ * sipc_mq_seq_show() - /proc/shadowipc/mqueue: the linked queues of @ns
+ * @m: the file
+ * @ns: the namespace, pinned by the file
+ *
+ * A header naming the columns, then one line per name in strcmp() order.
+ *
+ * Context: process context; takes @ns->mq_mutex.
+ */
+void sipc_mq_seq_show(struct seq_file *m, struct sipc_ns *ns)
+{
+	struct user_namespace *user_ns = seq_user_ns(m);
+	struct rb_node *n;
+
+	seq_puts(m, "name mode uid gid maxmsg msgsize curmsgs qsize notify notify_pid\n");
+	mutex_lock(&ns->mq_mutex);
+	for (n = rb_first(&ns->mq_names); n; n = rb_next(n)) {
+		struct sipc_mq *q = rb_entry(n, struct sipc_mq, node);
+
+		spin_lock(&q->lock);
+		seq_printf(m, "/%s %04o %u %u %ld %ld %ld %lu %d %d\n",
+			   q->name, q->mode, from_kuid_munged(user_ns, q->uid),
+			   from_kgid_munged(user_ns, q->gid),
+			   q->attr.mq_maxmsg, q->attr.mq_msgsize,
+			   q->attr.mq_curmsgs, q->qsize,
+			   q->notify_owner ? q->notify.sigev_notify : -1,
+			   pid_vnr(q->notify_owner));
+		spin_unlock(&q->lock);
+	}
+	mutex_unlock(&ns->mq_mutex);
+}
+
+/**
+ * sipc_mq_module_init() - nothing to set up yet
+ *
+ * Context: module init.
+ * Return: 0.
+ */
+int sipc_mq_module_init(void)
+{
+	return 0;
+}
+
+/**
+ * sipc_mq_module_exit() - check that every queue was freed
+ *
+ * Context: module exit, after the initial namespace's teardown; every
+ * queue file is closed (they pin the module).
+ */
+void sipc_mq_module_exit(void)
+{
+	WARN_ON(!hash_empty(mq_users));
+}
