@@ -8,6 +8,8 @@
 #                        under build/<kernel release>/
 #   make check           every test, in QEMU, on every target kernel
 #   make demo            boot a kernel, load the module, show it working
+#   make check-debug     every test on a debug kernel (KASAN, lockdep,
+#                        kmemleak, fault injection) built once and cached
 #   make check KERNELS=6.1   only kernels whose release starts with 6.1
 #
 # KDIR=, KERNELS=, W=1 and V=1 are honoured.
@@ -49,6 +51,9 @@ check:
 check-one:
 	@scripts/check $(TEST)
 
+check-debug:
+	@DEBUG=1 scripts/check $(TEST)
+
 demo:
 	@scripts/demo
 
@@ -56,7 +61,7 @@ checkpatch:
 	@scripts/checkpatch
 
 help:
-	@sed -n '3,15p' Makefile
+	@sed -n '3,17p' Makefile
 
 .PHONY: all modules clean modules_install install deps userspace check \
-	check-one demo checkpatch help
+	check-one check-debug demo checkpatch help
