@@ -164,6 +164,24 @@ else
 	skip "kernel selftest mq_open_tests cleanup" "not built"
 fi
 
+# --- the kernel's own SysV message queue selftest, unmodified --------------
+# tools/testing/selftests/ipc/msgque from linux-source-6.1: it dumps a
+# queue with MSG_COPY, removes it and restores it through msg_next_id
+# (/proc/sys/kernel/msg_next_id, which the shim redirects to the shadow
+# namespace's), natively in a new IPC namespace and under the shim.
+kst=/usr/bin/kselftest-msgque
+if [ -x $kst ]; then
+	(cd $t && unshare -i $kst >$t/msgque.native 2>&1)
+	ok $? "kernel selftest ipc/msgque passes natively"
+	(cd $t && shadowipc unshare -- $kst >$t/msgque.shim 2>&1)
+	rc=$?
+	ok $rc "kernel selftest ipc/msgque passes under the shim"
+	[ $rc -eq 0 ] || sed 's/^/# /' $t/msgque.shim | head -n 20
+else
+	skip "kernel selftest ipc/msgque natively" "not built"
+	skip "kernel selftest ipc/msgque under the shim" "not built"
+fi
+
 # --- the module missing ---------------------------------------------------
 if shadowipc unload >/dev/null 2>&1; then
 	shim ipcmk -M 4096 >$t/closed.out 2>&1
