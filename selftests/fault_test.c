@@ -168,6 +168,9 @@ static void run_case(struct __test_metadata *_metadata, int nth,
 	struct snapshot before, after;
 	int n, ret, err, left, failed = 0;
 
+	/* The 6.1 harness runs the body even when the setup skipped. */
+	if (nth < 0)
+		return;
 	for (n = 1; n <= MAX_POINTS; n++) {
 		if (fc->setup)
 			ASSERT_EQ(0, fc->setup(ctx));
