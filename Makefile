@@ -8,6 +8,7 @@
 #                        under build/<kernel release>/
 #   make check           every test, in QEMU, on every target kernel
 #   make demo            boot a kernel, load the module, show it working
+#   make bench           measure shadowipc against native IPC, in QEMU
 #   make check-debug     every test on a debug kernel (KASAN, lockdep,
 #                        kmemleak, fault injection) built once and cached
 #   make check KERNELS=6.1   only kernels whose release starts with 6.1
@@ -57,11 +58,14 @@ check-debug:
 demo:
 	@scripts/demo
 
+bench:
+	@scripts/bench
+
 checkpatch:
 	@scripts/checkpatch
 
 help:
-	@sed -n '3,17p' Makefile
+	@sed -n '3,18p' Makefile
 
 .PHONY: all modules clean modules_install install deps userspace check \
-	check-one check-debug demo checkpatch help
+	check-one check-debug demo bench checkpatch help
