@@ -378,8 +378,10 @@ static bool mq_may_delete(struct sipc_ns *ns, struct sipc_mq *q)
  * mqueue_get_inode())
  *
  * Context: @ns->mq_mutex held, may sleep.
- * Return: the queue, its name's reference the table's, or
- * ERR_PTR(-ENOSPC, -EINVAL, -EOVERFLOW, -EMFILE, -ENOMEM).
+ * Return: the queue, counted in @ns but not linked yet, with one
+ * reference for its name (the caller links it with mq_link(), or drops
+ * it with mq_put()), or ERR_PTR(-ENOSPC, -EINVAL, -EOVERFLOW, -EMFILE,
+ * -ENOMEM).
  */
 static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 				 umode_t mode, const struct mq_attr *attr)
@@ -460,7 +462,6 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	if (err)
 		goto err_free;
 	kfree(spare);
-	mq_link(ns, q);
 	return q;
 
 err_free:
@@ -487,6 +488,7 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 {
 	static const int acc2may[] = { MAY_READ, MAY_WRITE,
 				       MAY_READ | MAY_WRITE };
+	bool created = false;
 	struct file *file;
 	struct sipc_mq *q;
 	char *name;
@@ -517,6 +519,7 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 			err = PTR_ERR(q);
 			goto out_unlock;
 		}
+		created = true;
 	} else {
 		err = -EEXIST;
 		if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
@@ -535,8 +538,14 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 	if (IS_ERR(file)) {
 		refcount_dec(&q->ref);
 		err = PTR_ERR(file);
+		/* a queue made for this call goes with it, name and all */
+		if (created)
+			mq_put(q);
 		goto out_unlock;
 	}
+	/* publish the new name only now that nothing can fail */
+	if (created)
+		mq_link(ns, q);
 	mutex_unlock(&ns->mq_mutex);
 	kfree(name);
 	fd_install(fd, file);
