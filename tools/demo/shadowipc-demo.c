@@ -58,11 +58,14 @@ int main(void)
 		return die("pipe");
 	for (i = 0; i < 2; i++) {
 		kids[i] = fork();
-		if (!kids[i])
+		if (!kids[i]) {
+			/* only the parent may hold the end that releases us */
+			close(go[1]);
 			return writer(i ? "B" : "A",
 				      i ? "bonjour from namespace B" :
 					  "hello from namespace A",
 				      ready[1], go[0]);
+		}
 		if (read(ready[0], &ns, sizeof(ns)) != sizeof(ns))
 			return die("child");
 	}
