@@ -47,6 +47,15 @@ static const struct cmd_desc cmds[] = {
 	DESC(SEMGET, struct shadowipc_semget, NO_FIELD),
 	DESC(SEMOP, struct shadowipc_semop, NO_FIELD),
 	DESC(SEMCTL, struct shadowipc_semctl, NO_FIELD),
+	DESC(MQ_OPEN, struct shadowipc_mq_open, PAD(struct shadowipc_mq_open)),
+	DESC(MQ_UNLINK, struct shadowipc_mq_unlink,
+	     PAD(struct shadowipc_mq_unlink)),
+	DESC(MQ_TIMEDSEND, struct shadowipc_mq_timedsend,
+	     PAD(struct shadowipc_mq_timedsend)),
+	/* these mq structs have flags but no pad */
+	DESC(MQ_TIMEDRECEIVE, struct shadowipc_mq_timedreceive, NO_FIELD),
+	DESC(MQ_NOTIFY, struct shadowipc_mq_notify, NO_FIELD),
+	DESC(MQ_GETSETATTR, struct shadowipc_mq_getsetattr, NO_FIELD),
 };
 
 FIXTURE(bad) {
@@ -78,6 +87,12 @@ VARIANT(13, MSGCTL);
 VARIANT(14, SEMGET);
 VARIANT(15, SEMOP);
 VARIANT(16, SEMCTL);
+VARIANT(17, MQ_OPEN);
+VARIANT(18, MQ_UNLINK);
+VARIANT(19, MQ_TIMEDSEND);
+VARIANT(20, MQ_TIMEDRECEIVE);
+VARIANT(21, MQ_NOTIFY);
+VARIANT(22, MQ_GETSETATTR);
 
 FIXTURE_SETUP(bad)
 {

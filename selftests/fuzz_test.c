@@ -4,13 +4,16 @@
  * module's range, random sizes and directions, bad pointers (NULL,
  * unmapped, kernel, unaligned, crossing into an unmapped page), random
  * flags, pads, ids, keys and commands, interleaved with valid calls, for
- * every command, shm, msg and sem alike (message and semaphore calls are
- * kept from sleeping: IPC_NOWAIT, a 1 ms semop timeout). The
+ * every command, shm, msg, sem and POSIX mqueue alike (message and
+ * semaphore calls are kept from sleeping: IPC_NOWAIT, a 1 ms semop
+ * timeout, an mq timeout already in the past; mq names come from a small
+ * set, "fz0".."fz3", in the worker's own namespace). The
  * kernel must not splat (the runner checks its log) and everything the
  * fuzzer created must be gone once its processes are.
  *
  * SHADOWIPC_FUZZ_SEED replays a run; SHADOWIPC_FUZZ_ITERS sets its length.
  */
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -24,7 +27,10 @@ static const unsigned long known_cmds[] = {
 	SHADOWIPC_IOC_SHMGET, SHADOWIPC_IOC_SHMAT, SHADOWIPC_IOC_SHMDT,
 	SHADOWIPC_IOC_SHMCTL, SHADOWIPC_IOC_MSGGET, SHADOWIPC_IOC_MSGSND,
 	SHADOWIPC_IOC_MSGRCV, SHADOWIPC_IOC_MSGCTL, SHADOWIPC_IOC_SEMGET,
-	SHADOWIPC_IOC_SEMOP, SHADOWIPC_IOC_SEMCTL,
+	SHADOWIPC_IOC_SEMOP, SHADOWIPC_IOC_SEMCTL, SHADOWIPC_IOC_MQ_OPEN,
+	SHADOWIPC_IOC_MQ_UNLINK, SHADOWIPC_IOC_MQ_TIMEDSEND,
+	SHADOWIPC_IOC_MQ_TIMEDRECEIVE, SHADOWIPC_IOC_MQ_NOTIFY,
+	SHADOWIPC_IOC_MQ_GETSETATTR,
 };
 #define NR_KNOWN (sizeof(known_cmds) / sizeof(known_cmds[0]))
 
@@ -110,6 +116,172 @@ static uint64_t pick_buf(struct arena *a)
 }
 
 static const struct timespec tiny_timeout = { 0, 1000 * 1000 };
+/* An absolute CLOCK_REALTIME mq timeout long past: ETIMEDOUT at once. */
+static const struct timespec past_timeout = { 1, 0 };
+
+/* The last queue descriptor opened, by valid_calls() or a fuzzed call. */
+static int last_mqd = -1;
+/* An eventfd for SIGEV_THREAD registrations, or -1. */
+static int last_efd = -1;
+
+/* Arena layout past the argument: data at +512, names, attrs, sigevent. */
+#define ARENA_NAME	2048
+#define ARENA_ATTR	2312
+#define ARENA_ATTR2	2376
+#define ARENA_SEV	2440
+#define ARENA_PRIO	2560
+#define MQ_DATA_MAX	1536	/* bytes from +512 up to ARENA_NAME */
+
+/* A queue descriptor: the last one, the device, small, or anything. */
+static int pick_mqd(void)
+{
+	switch (below(6)) {
+	case 0:
+		return below(8);
+	case 1:
+		return rnd();
+	case 2:
+		return shadowipc_fd();
+	default:
+		return last_mqd;
+	}
+}
+
+/* A name: one of four, or with glibc's '/', empty, long, or bad. */
+static uint64_t pick_name(struct arena *a)
+{
+	char *n = (char *)a->page + ARENA_NAME;
+
+	switch (below(10)) {
+	case 0:
+		return 0;
+	case 1:
+		return (uintptr_t)a->hole;
+	case 2:
+		/* a name running into the hole: no NUL before it */
+		memset(a->hole - 8, 'z', 8);
+		return (uintptr_t)(a->hole - 8);
+	case 3:
+		snprintf(n, 256, "/fz%u", below(4));
+		break;
+	case 4: {	/* NAME_MAX long, or one more: ENAMETOOLONG */
+		size_t len = below(2) ? 255 : 256;
+
+		memset(n, 'n', len);
+		n[len] = '\0';
+		break;
+	}
+	case 5:
+		n[0] = '\0';
+		break;
+	default:
+		snprintf(n, 256, "fz%u", below(4));
+	}
+	return (uintptr_t)n;
+}
+
+/* An mq_attr: small queues mostly, sometimes out of range. */
+static uint64_t pick_attr(struct arena *a, size_t off)
+{
+	struct mq_attr *at = (void *)(a->page + off);
+
+	if (!below(6))
+		return below(2) ? 0 : (uintptr_t)(a->hole - 8);
+	*at = (struct mq_attr){
+		.mq_flags = below(4) ? 0 : (below(2) ? O_NONBLOCK : (long)rnd()),
+		.mq_maxmsg = below(8) ? 1 + below(8) : (long)rnd(),
+		.mq_msgsize = below(8) ? 1 + below(MQ_DATA_MAX) : (long)rnd(),
+	};
+	return (uintptr_t)at;
+}
+
+/* A sigevent: NONE, SIGUSR1 (ignored), an eventfd thread, or odd. */
+static uint64_t pick_sev(struct arena *a)
+{
+	struct sigevent *sev = (void *)(a->page + ARENA_SEV);
+
+	memset(sev, 0, sizeof(*sev));
+	switch (below(8)) {
+	case 0:
+		return 0;		/* remove the registration */
+	case 1:
+		return (uintptr_t)a->hole;
+	case 2:
+		sev->sigev_notify = SIGEV_NONE;
+		break;
+	case 3:
+		sev->sigev_notify = SIGEV_THREAD;
+		sev->sigev_signo = below(2) ? last_efd : (int)below(16);
+		break;
+	case 4:
+		sev->sigev_notify = below(2) ? (int)rnd() : SIGEV_SIGNAL;
+		sev->sigev_signo = below(2) ? 0 : 65;	/* invalid signals */
+		break;
+	default:
+		sev->sigev_notify = SIGEV_SIGNAL;
+		sev->sigev_signo = below(2) ? SIGUSR1 : SIGUSR2;
+	}
+	return (uintptr_t)sev;
+}
+
+/*
+ * Shape the argument of the POSIX mqueue commands: the four names,
+ * bounded sizes and priorities, mostly O_NONBLOCK, zero flags and pads.
+ */
+static void shape_mq(struct arena *a, unsigned char *buf, unsigned long cmd)
+{
+	union {
+		struct shadowipc_mq_open o;
+		struct shadowipc_mq_unlink u;
+		struct shadowipc_mq_timedsend s;
+		struct shadowipc_mq_timedreceive r;
+		struct shadowipc_mq_notify n;
+		struct shadowipc_mq_getsetattr g;
+	} *u = (void *)buf;
+	static const int accmodes[] = { O_RDONLY, O_WRONLY, O_RDWR, 3 };
+
+	switch (cmd) {
+	case SHADOWIPC_IOC_MQ_OPEN:
+		u->o = (struct shadowipc_mq_open){
+			.name = pick_name(a), .attr = pick_attr(a, ARENA_ATTR),
+			.oflag = below(8) ? accmodes[below(4)] |
+				 (below(4) ? O_CREAT : 0) |
+				 (below(4) ? O_NONBLOCK : 0) |
+				 (below(4) ? 0 : O_EXCL) : (int)rnd(),
+			.mode = below(4) ? 0600 : (uint32_t)rnd() };
+		break;
+	case SHADOWIPC_IOC_MQ_UNLINK:
+		u->u = (struct shadowipc_mq_unlink){ .name = pick_name(a) };
+		break;
+	case SHADOWIPC_IOC_MQ_TIMEDSEND:
+		memset(a->page + 512, 0x6d, MQ_DATA_MAX);
+		u->s = (struct shadowipc_mq_timedsend){
+			.msg = pick_buf(a),
+			.len = below(8) ? below(MQ_DATA_MAX + 1) : rnd(),
+			.fd = pick_mqd(),
+			.prio = below(8) ? below(32) : (uint32_t)rnd() };
+		break;
+	case SHADOWIPC_IOC_MQ_TIMEDRECEIVE:
+		u->r = (struct shadowipc_mq_timedreceive){
+			.msg = pick_buf(a),
+			.len = below(8) ? below(MQ_DATA_MAX + 1) : rnd(),
+			.prio = below(2) ? (uintptr_t)(a->page + ARENA_PRIO) :
+				below(2) ? 0 : (uintptr_t)a->hole,
+			.fd = pick_mqd() };
+		break;
+	case SHADOWIPC_IOC_MQ_NOTIFY:
+		u->n = (struct shadowipc_mq_notify){
+			.sevp = pick_sev(a), .fd = pick_mqd() };
+		break;
+	case SHADOWIPC_IOC_MQ_GETSETATTR:
+		u->g = (struct shadowipc_mq_getsetattr){
+			.newattr = below(2) ? pick_attr(a, ARENA_ATTR) : 0,
+			.oldattr = below(4) ? (uintptr_t)(a->page + ARENA_ATTR2) :
+				   pick_buf(a),
+			.fd = pick_mqd() };
+		break;
+	}
+}
 
 /*
  * Shape the argument of the System V message and semaphore commands:
@@ -189,6 +361,12 @@ static void never_block(unsigned char *buf, unsigned long cmd)
 	else if (cmd == SHADOWIPC_IOC_SEMOP)
 		((struct shadowipc_semop *)buf)->timeout =
 			(uintptr_t)&tiny_timeout;
+	else if (cmd == SHADOWIPC_IOC_MQ_TIMEDSEND)
+		((struct shadowipc_mq_timedsend *)buf)->timeout =
+			(uintptr_t)&past_timeout;
+	else if (cmd == SHADOWIPC_IOC_MQ_TIMEDRECEIVE)
+		((struct shadowipc_mq_timedreceive *)buf)->timeout =
+			(uintptr_t)&past_timeout;
 }
 
 /* Fill a plausible argument: mostly valid-looking, sometimes garbage. */
@@ -204,6 +382,10 @@ static void fill_arg(struct arena *a, unsigned long cmd)
 		goto out;	/* garbage one time in four */
 	if (_IOC_NR(cmd) >= 0x30 && _IOC_NR(cmd) < 0x50) {
 		shape_msg_sem(a, buf, cmd);
+		goto out;
+	}
+	if (_IOC_NR(cmd) >= 0x50 && _IOC_NR(cmd) < 0x60) {
+		shape_mq(a, buf, cmd);
 		goto out;
 	}
 	/* shaped: small sizes, known keys/cmds, zero flags and pads */
@@ -246,6 +428,42 @@ static void *pick_ptr(struct arena *a, unsigned long cmd)
 	}
 }
 
+/* A queue of the four names, used and kept for the fuzzed calls or not. */
+static void valid_mq_calls(void)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 256 };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
+				.sigev_signo = SIGUSR1 };
+	char name[8], text[256] = "fuzz";
+	unsigned int prio;
+	mqd_t q;
+
+	snprintf(name, sizeof(name), "/fz%u", below(4));
+	q = shadowipc_mq_open(name, O_RDWR | O_CREAT | O_NONBLOCK, 0600,
+			      &attr);
+	if (q == (mqd_t)-1)
+		return;
+	shadowipc_mq_notify(q, &sev);
+	shadowipc_mq_timedsend(q, text, 8, below(4), &past_timeout);
+	shadowipc_mq_timedreceive(q, text, sizeof(text), &prio, &past_timeout);
+	shadowipc_mq_timedsend(q, text, 16, below(4), &past_timeout);
+	shadowipc_mq_getattr(q, &attr);
+	if (!below(4))
+		shadowipc_mq_unlink(name);
+	if (last_efd < 0 || !below(8)) {
+		if (last_efd >= 0)
+			close(last_efd);
+		last_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	}
+	if (below(2)) {
+		close(q);
+		return;
+	}
+	if (last_mqd >= 0)
+		close(last_mqd);
+	last_mqd = q;
+}
+
 static void valid_calls(void)
 {
 	struct { long mtype; char mtext[64]; } m = { 1, "fuzz" };
@@ -281,6 +499,7 @@ static void valid_calls(void)
 			last_id[2] = id;
 	}
 	last_id[0] = shadowipc_shmget(IPC_PRIVATE, 4096, 0600);
+	valid_mq_calls();
 }
 
 /* One worker: its own namespace, @iters calls. Exits 0 unless setup fails. */
@@ -300,11 +519,20 @@ static int worker(uint64_t seed, unsigned long iters)
 	a.hole = m + 4096;
 	if (shadowipc_unshare(NULL))
 		return 2;
+	/* mq notifications the fuzzer registers signal these */
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	dev = shadowipc_fd();
 	for (i = 0; i < iters; i++) {
 		unsigned long cmd = pick_cmd();
+		int ret = ioctl(dev, cmd, pick_ptr(&a, cmd));
 
-		ioctl(dev, cmd, pick_ptr(&a, cmd));
+		/* a queue descriptor from a fuzzed mq_open: keep one */
+		if (cmd == SHADOWIPC_IOC_MQ_OPEN && ret > dev) {
+			if (last_mqd > dev && last_mqd != ret)
+				close(last_mqd);
+			last_mqd = ret;
+		}
 		if (!below(16))
 			valid_calls();
 		if (!below(64)) {	/* keep the fd table small */
@@ -312,6 +540,7 @@ static int worker(uint64_t seed, unsigned long iters)
 
 			for (fd = dev + 1; fd < 1024; fd++)
 				close(fd);
+			last_mqd = last_efd = -1;
 		}
 	}
 	return 0;

@@ -5,11 +5,13 @@
  * munmap and mremap; unshare and setns against fork, exit and the
  * last-member teardown; handle close against setns; msgsnd/msgrcv
  * (sleeping too) against IPC_RMID and exit; semop with SEM_UNDO against
- * IPC_RMID and exit; and module removal attempts throughout, which must
- * always be refused. Data written through one mapping is checked through
- * another. Afterwards every namespace, segment, handle and binding the
- * test made must be gone, every SEM_UNDO undone, and the queued bytes
- * NS_INFO counts those the queues hold, then none.
+ * IPC_RMID and exit; POSIX mq send/receive (sleeping too) across
+ * processes against mq_unlink, close, mq_notify and exit; and module
+ * removal attempts throughout, which must always be refused. Data
+ * written through one mapping is checked through another. Afterwards
+ * every namespace, segment, handle and binding the test made must be
+ * gone, every SEM_UNDO undone, and the objects and queued bytes NS_INFO
+ * counts those the queues hold, then none.
  */
 #include <pthread.h>
 #include <sys/mman.h>
@@ -558,6 +560,205 @@ TEST_F_TIMEOUT(race, semop_undo_vs_rmid_vs_exit, 120)
 {
 	race_in_namespace(_metadata, &self->before, sem_churn, self->end,
 			  sem_settle);
+}
+
+#define MQ_NAMES	2
+#define MQ_SLOTS	4
+#define MQ_SIZE		1024
+
+static const char *const mq_names[MQ_NAMES] = { "/sipc_race0", "/sipc_race1" };
+/* Calls in the workers never wait: O_NONBLOCK and a timeout long past. */
+static const struct timespec mq_past = { 1, 0 };
+
+static mqd_t mq_create(int name)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = MQ_SIZE };
+
+	return shadowipc_mq_open(mq_names[name], O_RDWR | O_CREAT | O_NONBLOCK,
+				 0600, &attr);
+}
+
+struct mq_race {
+	int slots[MQ_SLOTS];	/* fd numbers that always name a queue or nothing */
+	double end;
+};
+
+/* Close the slots under the worker's sends and receives, and reopen. */
+static void *mq_closer(void *p)
+{
+	struct mq_race *r = p;
+
+	while (now() < r->end) {
+		int i = rand() % MQ_SLOTS;
+		mqd_t q;
+
+		if (rand() % 2)
+			close(r->slots[i]);
+		usleep(rand() % 100);
+		q = mq_create(rand() % MQ_NAMES);
+		if (q == (mqd_t)-1 || q == r->slots[i])
+			continue;	/* reopened in the slot itself */
+		/* another close, atomic, of whatever the slot holds */
+		dup2(q, r->slots[i]);
+		close(q);
+	}
+	return NULL;
+}
+
+static int mq_sleep_name;
+
+/*
+ * Sleep in mq_receive on an empty queue, or mq_send on a full one, on a
+ * blocking descriptor of its own, if the name is still there; a message
+ * or a receive (the poke), or SIGKILL, ends it.
+ */
+static void mq_sleep(int q, int me)
+{
+	static char buf[MQ_SIZE];
+	/* not rand(): the closer thread may have held its lock at fork */
+	unsigned int v = getpid();
+	mqd_t b = shadowipc_mq_open(mq_names[mq_sleep_name], O_RDWR);
+	long r;
+
+	if (b == (mqd_t)-1)
+		_exit(errno == ENOENT ? 0 : 1);
+	r = v % 2 ? shadowipc_mq_receive(b, buf, MQ_SIZE, NULL) :
+		    shadowipc_mq_send(b, buf, v % MQ_SIZE, v % 4);
+	_exit(r < 0 ? 1 : 0);
+}
+
+/* Wake a sleeper, or not: a message for a receiver, room for a sender. */
+static void mq_poke(int q)
+{
+	static char buf[MQ_SIZE];
+
+	if (rand() % 2)
+		shadowipc_mq_timedsend(q, buf, 8, 0, &mq_past);
+	else
+		shadowipc_mq_timedreceive(q, buf, MQ_SIZE, NULL, &mq_past);
+}
+
+static bool mq_errno_ok(void)
+{
+	/* EBADF: the slot was closed under the call */
+	return errno == EAGAIN || errno == ETIMEDOUT || errno == EBADF;
+}
+
+/*
+ * Everyone in one namespace on two names, four slots each: sends and
+ * receives that do not wait, children sleeping in either (ended by a
+ * message, room, or SIGKILL, asleep or not), a thread closing and
+ * reopening the slots, mq_unlink and mq_notify now and then, and exit
+ * with whatever is open, queued and registered.
+ */
+static int mq_churn(int me, double end)
+{
+	static char buf[MQ_SIZE];
+	struct mq_race r = { .end = end };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
+				.sigev_signo = SIGUSR1 };
+	unsigned int prio;
+	pthread_t t;
+	int i;
+
+	srand(getpid());
+	signal(SIGUSR1, SIG_IGN);
+	for (i = 0; i < MQ_SLOTS; i++) {
+		r.slots[i] = mq_create(i % MQ_NAMES);
+		if (r.slots[i] < 0)
+			return 1;
+	}
+	pthread_create(&t, NULL, mq_closer, &r);
+	while (now() < end) {
+		int name = rand() % MQ_NAMES, q = r.slots[rand() % MQ_SLOTS];
+		size_t sz = rand() % 3 ? rand() % 64 : rand() % (MQ_SIZE + 1);
+
+		switch (rand() % 6) {
+		case 0:
+		case 1:
+			memset(buf, me, sz);
+			if (shadowipc_mq_timedsend(q, buf, sz, rand() % 8,
+						   &mq_past) && !mq_errno_ok())
+				return 2;
+			break;
+		case 2:
+		case 3:
+			if (shadowipc_mq_timedreceive(q, buf, MQ_SIZE, &prio,
+						      &mq_past) < 0 &&
+			    !mq_errno_ok())
+				return 3;
+			break;
+		case 4:
+			mq_sleep_name = name;
+			if (sleeper(mq_sleep, mq_poke, q, me))
+				return 4;
+			break;
+		default:
+			if (rand() % 2 && shadowipc_mq_unlink(mq_names[name]) &&
+			    errno != ENOENT)
+				return 5;
+			if (shadowipc_mq_notify(q, rand() % 4 ? &sev : NULL) &&
+			    errno != EBUSY && errno != EBADF)
+				return 6;
+			if (rand() % 8 == 0 && try_rmmod())
+				return 7;
+		}
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
+/*
+ * With every worker gone, the queues NS_INFO counts are the names still
+ * linked, and its bytes their QSIZE; once unlinked and closed, none.
+ */
+static int mq_settle(void)
+{
+	struct shadowipc_ns_info info;
+	mqd_t q[MQ_NAMES];
+	uint64_t bytes = 0, queues = 0;
+	char line[128];
+	int i;
+
+	for (i = 0; i < MQ_NAMES; i++) {
+		unsigned long qsize;
+		ssize_t n;
+
+		q[i] = shadowipc_mq_open(mq_names[i], O_RDONLY | O_NONBLOCK);
+		if (q[i] == (mqd_t)-1) {
+			if (errno != ENOENT)
+				return 1;
+			continue;
+		}
+		n = read(q[i], line, sizeof(line) - 1);
+		if (n <= 0)
+			return 2;
+		line[n] = '\0';
+		if (sscanf(line, "QSIZE:%lu", &qsize) != 1)
+			return 3;
+		bytes += qsize;
+		queues++;
+	}
+	if (shadowipc_ns_info(-1, &info))
+		return 4;
+	if (info.objects[SHADOWIPC_KIND_MQ] != queues)
+		return 5;
+	if (info.bytes[SHADOWIPC_KIND_MQ] != bytes)
+		return 6;
+	for (i = 0; i < MQ_NAMES; i++) {
+		if (q[i] == (mqd_t)-1)
+			continue;
+		if (shadowipc_mq_unlink(mq_names[i]))
+			return 7;
+		close(q[i]);
+	}
+	return ns_left(SHADOWIPC_KIND_MQ) ? 8 : 0;
+}
+
+TEST_F_TIMEOUT(race, mq_send_receive_vs_unlink_vs_close_vs_exit, 120)
+{
+	race_in_namespace(_metadata, &self->before, mq_churn, self->end,
+			  mq_settle);
 }
 
 TEST_HARNESS_MAIN
