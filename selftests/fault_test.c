@@ -4,9 +4,11 @@
  * set to N = 1, 2, ... the N-th allocation of the call fails, until the
  * call no longer reaches N allocations. Every failing call must return an
  * allocation errno and leave nothing behind: the same namespaces, tasks,
- * handles, segments, queues and queued bytes, semaphore sets, fds,
- * mappings and the same namespace for the caller, and the object it acted
- * on unchanged (a message still queued, semaphore values untouched).
+ * handles, segments, queues and queued bytes (System V and POSIX),
+ * semaphore sets, fds, mappings and the same namespace for the caller,
+ * and the object it acted on unchanged (a message still queued or not
+ * queued, semaphore values untouched, no mq_notify registration, a
+ * queue's name still linked).
  * Needs a kernel with CONFIG_FAULT_INJECTION_DEBUG_FS (make check-debug);
  * skipped elsewhere.
  */
@@ -105,6 +107,7 @@ struct ctx {
 	int semid;
 	int fd;
 	void *addr;
+	mqd_t mqd;
 };
 
 static bool allowed_errno(int e)
@@ -196,7 +199,7 @@ static void run_case(struct __test_metadata *_metadata, int nth,
 		EXPECT_EQ(before.st.handles, after.st.handles);
 		EXPECT_EQ(before.st.segments, after.st.segments)
 			TH_LOG("%s: allocation %d leaked a segment", fc->name, n);
-		for (int k = SHADOWIPC_KIND_MSG; k <= SHADOWIPC_KIND_SEM; k++) {
+		for (int k = SHADOWIPC_KIND_MSG; k <= SHADOWIPC_KIND_MQ; k++) {
 			EXPECT_EQ(before.info.objects[k], after.info.objects[k])
 				TH_LOG("%s: allocation %d: objects of kind %d",
 				       fc->name, n, k);
@@ -430,6 +433,134 @@ static int call_semctl_getall(void *p)
 	return shadowipc_semctl(((struct ctx *)p)->semid, 0, GETALL, vals);
 }
 
+/* POSIX message queues: a message of two pages. */
+#define MQ_NAME		"/sipc_fault"
+#define MQ_MSG		8192
+
+static char mq_text[MQ_MSG];
+/* mq calls never wait: O_NONBLOCK queues and a timeout long past. */
+static const struct timespec mq_past = { 1, 0 };
+
+static int call_mq_open(void *p)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = MQ_MSG };
+	struct ctx *c = p;
+
+	c->mqd = shadowipc_mq_open(MQ_NAME, O_RDWR | O_CREAT | O_EXCL |
+				   O_NONBLOCK, 0600, &attr);
+	return c->mqd == (mqd_t)-1 ? -1 : 0;
+}
+
+static int make_mq(void *p)
+{
+	return call_mq_open(p);
+}
+
+static void mq_close_unlink(void *p)
+{
+	close(((struct ctx *)p)->mqd);
+	shadowipc_mq_unlink(MQ_NAME);
+}
+
+static void close_mqd(void *p)
+{
+	close(((struct ctx *)p)->mqd);
+}
+
+static int call_mq_timedsend(void *p)
+{
+	memset(mq_text, 0x71, MQ_MSG);
+	return shadowipc_mq_timedsend(((struct ctx *)p)->mqd, mq_text, MQ_MSG,
+				      7, &mq_past);
+}
+
+/* A queue holding one big message. */
+static int make_full_mq(void *p)
+{
+	if (make_mq(p))
+		return -1;
+	return call_mq_timedsend(p);
+}
+
+static int call_mq_timedreceive(void *p)
+{
+	unsigned int prio;
+	ssize_t n = shadowipc_mq_timedreceive(((struct ctx *)p)->mqd, mq_text,
+					      MQ_MSG, &prio, &mq_past);
+
+	return n == MQ_MSG ? 0 : -1;
+}
+
+static long mq_curmsgs(void *p)
+{
+	struct mq_attr attr;
+
+	if (shadowipc_mq_getattr(((struct ctx *)p)->mqd, &attr))
+		return -1;
+	return attr.mq_curmsgs;
+}
+
+static int mq_empty(void *p)
+{
+	return mq_curmsgs(p) == 0 ? 0 : -1;
+}
+
+static int mq_one_message(void *p)
+{
+	return mq_curmsgs(p) == 1 ? 0 : -1;
+}
+
+static int call_mq_notify(void *p)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
+				.sigev_signo = SIGUSR1 };
+
+	return shadowipc_mq_notify(((struct ctx *)p)->mqd, &sev);
+}
+
+/* No registration was left: another one is not EBUSY. */
+static int mq_not_registered(void *p)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	mqd_t q = ((struct ctx *)p)->mqd;
+
+	if (shadowipc_mq_notify(q, &sev))
+		return -1;
+	return shadowipc_mq_notify(q, NULL);
+}
+
+static int call_mq_unlink(void *p)
+{
+	return shadowipc_mq_unlink(MQ_NAME);
+}
+
+/* The name is still linked, to the same queue. */
+static int mq_linked(void *p)
+{
+	struct mq_attr a1, a2;
+	mqd_t q = shadowipc_mq_open(MQ_NAME, O_RDONLY | O_NONBLOCK);
+	int ret;
+
+	if (q == (mqd_t)-1)
+		return -1;
+	ret = shadowipc_mq_getattr(q, &a1) ||
+	      shadowipc_mq_getattr(((struct ctx *)p)->mqd, &a2) ||
+	      a1.mq_msgsize != a2.mq_msgsize ? -1 : 0;
+	close(q);
+	return ret;
+}
+
+/* No queue by that name. */
+static int mq_absent(void *p)
+{
+	mqd_t q = shadowipc_mq_open(MQ_NAME, O_RDONLY | O_NONBLOCK);
+
+	if (q == (mqd_t)-1)
+		return errno == ENOENT ? 0 : -1;
+	close(q);
+	return -1;
+}
+
 static const struct fault_case cases[] = {
 	{ "unshare", NULL, call_unshare, back_home, NULL, NULL },
 	{ "ns_fd", NULL, call_ns_fd, close_fd, NULL, NULL },
@@ -453,6 +584,15 @@ static const struct fault_case cases[] = {
 	  sems_zero },
 	{ "semctl_getall", make_set, call_semctl_getall, sem_rmid, sem_rmid,
 	  NULL },
+	{ "mq_timedsend", make_mq, call_mq_timedsend, mq_close_unlink,
+	  mq_close_unlink, mq_empty },
+	{ "mq_timedreceive", make_full_mq, call_mq_timedreceive,
+	  mq_close_unlink, mq_close_unlink, mq_one_message },
+	{ "mq_notify", make_mq, call_mq_notify, mq_close_unlink,
+	  mq_close_unlink, mq_not_registered },
+	{ "mq_unlink", make_mq, call_mq_unlink, close_mqd, mq_close_unlink,
+	  mq_linked },
+	{ "mq_open", NULL, call_mq_open, mq_close_unlink, NULL, mq_absent },
 };
 
 #define FAULT_TEST(name, i)						\
@@ -477,5 +617,10 @@ FAULT_TEST(semget, 12)
 FAULT_TEST(semop_undo, 13)
 FAULT_TEST(semctl_setall, 14)
 FAULT_TEST(semctl_getall, 15)
+FAULT_TEST(mq_timedsend, 16)
+FAULT_TEST(mq_timedreceive, 17)
+FAULT_TEST(mq_notify, 18)
+FAULT_TEST(mq_unlink, 19)
+FAULT_TEST(mq_open, 20)
 
 TEST_HARNESS_MAIN
