@@ -30,6 +30,8 @@
  *       rcu_read_lock
  *         sipc_perm.lock        (one per IPC object, a spinlock)
  *           sipc_task.lock      (a task's creator list)
+ *           sipc_undo_list.lock (a process's SEM_UNDO list, sem.c)
+ *             sem_undo_lists_lock (the table of undo lists, sem.c)
  *   sipc_ns.mq_mutex            (a namespace's POSIX queue names)
  *     sipc_mq_lock              (queue counts, per-user bytes; a leaf,
  *                               also taken under sipc_ns_list_lock by
