@@ -764,14 +764,18 @@ static void mq_do_notify(struct sipc_mq *q)
 	wake_up(&q->wait_q);
 }
 
-/* The queue behind fd @fd, or ERR_PTR(-EBADF). fput() the file. */
-static struct file *mq_fget(int fd)
+/*
+ * The queue behind fd @fd, opened with every bit of @fmode, or
+ * ERR_PTR(-EBADF) (a wrong access mode is EBADF too, as on Linux).
+ * fput() the file.
+ */
+static struct file *mq_fget(int fd, fmode_t fmode)
 {
 	struct file *file = fget(fd);
 
 	if (!file)
 		return ERR_PTR(-EBADF);
-	if (file->f_op != &sipc_mq_fops) {
+	if (file->f_op != &sipc_mq_fops || (file->f_mode & fmode) != fmode) {
 		fput(file);
 		return ERR_PTR(-EBADF);
 	}
@@ -806,13 +810,10 @@ long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
 		expires = timespec64_to_ktime(*ts);
 		timeout = &expires;
 	}
-	file = mq_fget(fd);
+	file = mq_fget(fd, FMODE_WRITE);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	q = file->private_data;
-	ret = -EBADF;
-	if (!(file->f_mode & FMODE_WRITE))
-		goto out_fput;
 	ret = -EMSGSIZE;
 	if (len > q->attr.mq_msgsize)
 		goto out_fput;
@@ -888,13 +889,10 @@ long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
 		expires = timespec64_to_ktime(*ts);
 		timeout = &expires;
 	}
-	file = mq_fget(fd);
+	file = mq_fget(fd, FMODE_READ);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	q = file->private_data;
-	ret = -EBADF;
-	if (!(file->f_mode & FMODE_READ))
-		goto out_fput;
 	ret = -EMSGSIZE;
 	if (len < q->attr.mq_msgsize)
 		goto out_fput;
@@ -965,7 +963,7 @@ long sipc_mq_notify(int fd, const struct sigevent *sev)
 				return PTR_ERR(efd);
 		}
 	}
-	file = mq_fget(fd);
+	file = mq_fget(fd, 0);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto out;
@@ -1016,7 +1014,7 @@ long sipc_mq_getsetattr(int fd, const struct mq_attr *new,
 
 	if (new && (new->mq_flags & ~O_NONBLOCK))
 		return -EINVAL;
-	file = mq_fget(fd);
+	file = mq_fget(fd, 0);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	q = file->private_data;
