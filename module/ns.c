@@ -107,6 +107,8 @@ static struct sipc_ns_owner *ns_owner_find(kuid_t uid)
 /*
  * Charge one namespace to the caller's euid. @spare is a preallocated
  * owner record, used (and cleared) when the euid has none yet.
+ * Return: the record charged, NULL at the limit, or ERR_PTR(-ENOENT)
+ * when the euid has no record and there is no @spare.
  */
 static struct sipc_ns_owner *ns_owner_charge(struct sipc_ns_owner **spare)
 {
@@ -117,6 +119,10 @@ static struct sipc_ns_owner *ns_owner_charge(struct sipc_ns_owner **spare)
 	o = ns_owner_find(uid);
 	if (!o) {
 		o = *spare;
+		if (!o) {
+			spin_unlock(&sipc_ns_lock);
+			return ERR_PTR(-ENOENT);
+		}
 		*spare = NULL;
 		o->uid = uid;
 		o->count = 0;
@@ -157,19 +163,26 @@ static void ns_flush_teardown(void)
 
 static struct sipc_ns_owner *ns_owner_charge_or_flush(void)
 {
-	struct sipc_ns_owner *spare, *o;
+	struct sipc_ns_owner *spare = NULL, *o;
+	bool flushed = false;
 
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
-	if (!spare)
-		return ERR_PTR(-ENOMEM);
-	o = ns_owner_charge(&spare);
-	if (!o) {
+	for (;;) {
+		o = ns_owner_charge(&spare);
+		if (o == ERR_PTR(-ENOENT)) {
+			/* The euid's first namespace: a record for it. */
+			spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+			if (!spare)
+				return ERR_PTR(-ENOMEM);
+			continue;
+		}
+		if (o || flushed)
+			break;
 		/*
 		 * Dead namespaces stay charged until their teardown runs:
 		 * wait for it once before failing, as Linux 6.12 does.
 		 */
 		ns_flush_teardown();
-		o = ns_owner_charge(&spare);
+		flushed = true;
 	}
 	kfree(spare);
 	return o ?: ERR_PTR(-ENOSPC);
