@@ -404,6 +404,9 @@ long sipc_shm_dt(u64 uaddr)
 			break;
 		/* Errors ignored, as Linux's: the range was a whole VMA. */
 		vm_munmap(start, end - start);
+		/* A piece reaching @size past @addr was the last there is. */
+		if ((loff_t)(end - addr) >= size)
+			break;
 		from = end;
 	}
 	return serial ? 0 : -EINVAL;
