@@ -306,6 +306,7 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg);
 long sipc_shm_dt(u64 addr);
 long sipc_shm_ctl(struct sipc_ns *ns, int shmid, int cmd, void __user *buf);
 u64 sipc_shm_count(void);
+void sipc_shm_file_module_exit(void);
 
 /* msg.c: System V message queues (ipc/msg.c) */
 void sipc_msg_init_ns(struct sipc_ns *ns);

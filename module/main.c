@@ -559,6 +559,7 @@ static void __exit sipc_exit(void)
 	sipc_proc_module_exit();
 	sipc_task_module_exit();
 	sipc_ns_module_exit();
+	sipc_shm_file_module_exit();
 	sipc_mq_module_exit();
 	sipc_ids_module_exit();
 	destroy_workqueue(sipc_wq);

@@ -71,6 +71,8 @@ struct shm_memlock {
  * @cprid: creator's thread group
  * @lprid: thread group of the last attach or detach, NULL before any
  * @memlock: the account SHM_LOCK charged, NULL when not locked
+ * @mapped: shmat() pinned it once: its file may have pages and a memory
+ *	policy, and is not kept as a spare (shm_file.c)
  * @creator: creator's record; valid only while @clist is not empty
  * @clist: entry in @creator->shm_clist, under @creator->lock
  *
@@ -87,6 +89,7 @@ struct sipc_shm {
 	struct pid *cprid;
 	struct pid *lprid;
 	struct shm_memlock *memlock;
+	bool mapped;
 	struct sipc_task *creator;
 	struct list_head clist;
 };
@@ -347,7 +350,7 @@ static void shm_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 	sipc_ids_rmid(shm_ids(ns), &shp->perm);
 	shm_unlock(shp);
 
-	fput(file);
+	sipc_shm_file_put(file, !shp->mapped);
 	put_pid(shp->cprid);
 	put_pid(shp->lprid);
 	atomic_long_dec(&shm_segments);
@@ -554,7 +557,6 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 	struct sipc_task *creator;
 	struct sipc_shm *shp;
 	struct file *file;
-	char name[13];
 	int err;
 
 	lockdep_assert_held_write(&ids->rwsem);
@@ -578,6 +580,7 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 	shp->perm.key = key;
 	shp->perm.mode = shmflg & 0777;
 	shp->memlock = NULL;
+	shp->mapped = false;
 
 	if (shmflg & SHM_HUGETLB) {
 		file = shm_hugetlb_setup(shmflg);
@@ -586,9 +589,8 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 		 * Linux ignores SHM_NORESERVE under vm.overcommit_memory=2;
 		 * modules cannot read that setting, so it is always honoured.
 		 */
-		snprintf(name, sizeof(name), "SYSV%08x", (u32)key);
-		file = shmem_file_setup(name, size, (shmflg & SHM_NORESERVE) ?
-					VM_NORESERVE : 0);
+		file = sipc_shm_file_get(key, size, (shmflg & SHM_NORESERVE) ?
+					 VM_NORESERVE : 0);
 	}
 	if (IS_ERR(file)) {
 		err = PTR_ERR(file);
@@ -625,7 +627,7 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 
 err_put_file:
 	put_pid(shp->cprid);
-	fput(file);
+	sipc_shm_file_put(file, true);
 err_free:
 	kfree(shp);
 	return err;
@@ -797,6 +799,7 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg)
 	 */
 	base = get_file(shp->file);
 	shp->nattch++;
+	shp->mapped = true;
 	map.size = i_size_read(file_inode(base));
 	shm_unlock(shp);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Between shm.c (segments and their rules) and vm.c (the mappings that
- * attach them): what each calls in the other.
+ * Between shm.c (segments and their rules), vm.c (the mappings that
+ * attach them) and shm_file.c (their backing files): what each calls in
+ * the others.
  */
 #ifndef _SHADOWIPC_SHM_H
 #define _SHADOWIPC_SHM_H
@@ -37,5 +38,9 @@ void sipc_shm_vma_close(struct sipc_ns *ns, int id);
 /* vm.c: map a segment that shmat() pinned */
 long sipc_shm_map(struct sipc_ns *ns, int id, struct file *shm_file,
 		  struct sipc_shm_mapping *map);
+
+/* shm_file.c: segments' shmem files */
+struct file *sipc_shm_file_get(key_t key, u64 size, unsigned long vm_flags);
+void sipc_shm_file_put(struct file *file, bool unseen);
 
 #endif /* _SHADOWIPC_SHM_H */

@@ -593,13 +593,38 @@ TEST_F(shm, read_only_attach_refuses_writes)
 	EXPECT_EQ(0, shadowipc_shmctl(id, IPC_RMID, NULL));
 }
 
+/*
+ * The inode number and name /proc/self/maps shows for the mapping at @p.
+ * Return: 0, or -1 when no mapping starts there.
+ */
+static int maps_entry(void *p, unsigned long *ino, char *name, size_t len)
+{
+	unsigned long start, end;
+	char line[512], buf[256];
+	int ret = -1;
+	FILE *maps;
+
+	maps = fopen("/proc/self/maps", "r");
+	if (!maps)
+		return -1;
+	while (fgets(line, sizeof(line), maps)) {
+		buf[0] = 0;
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu %255s", &start, &end,
+			   ino, buf) < 3 || start != (unsigned long)p)
+			continue;
+		snprintf(name, len, "%s", buf);
+		ret = 0;
+		break;
+	}
+	fclose(maps);
+	return ret;
+}
+
 /* /proc/PID/maps shows the shmid as the inode, as ps expects of SysV shm. */
 TEST_F(shm, proc_maps_shows_id_as_inode)
 {
-	unsigned long start, end, ino;
-	char line[512], name[256];
-	bool found = false;
-	FILE *maps;
+	unsigned long ino;
+	char name[256];
 	int id;
 	char *p;
 
@@ -607,21 +632,72 @@ TEST_F(shm, proc_maps_shows_id_as_inode)
 	ASSERT_GE(id, 0);
 	p = shadowipc_shmat(id, NULL, 0);
 	ASSERT_NE((void *)-1, p);
-	maps = fopen("/proc/self/maps", "r");
-	ASSERT_NE(NULL, maps);
-	while (fgets(line, sizeof(line), maps)) {
-		name[0] = 0;
-		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu %255s", &start, &end,
-			   &ino, name) < 3 || start != (unsigned long)p)
-			continue;
-		found = true;
-		EXPECT_EQ(id, ino);
-		EXPECT_STREQ("/SYSV5eed0004", name);
-	}
-	fclose(maps);
-	EXPECT_TRUE(found);
+	ASSERT_EQ(0, maps_entry(p, &ino, name, sizeof(name)));
+	EXPECT_EQ(id, ino);
+	EXPECT_STREQ("/SYSV5eed0004", name);
 	EXPECT_EQ(0, shadowipc_shmdt(p));
 	EXPECT_EQ(0, shadowipc_shmctl(id, IPC_RMID, NULL));
+}
+
+/*
+ * Segments removed without an attach leave their file for the next one
+ * of the same key and size: whichever file a segment gets, it shows its
+ * own key and id and holds zeros.
+ */
+TEST_F(shm, segments_created_after_removals_show_their_own_key_and_id)
+{
+	static const key_t keys[] = { IPC_PRIVATE, 0x5eed0005, 0x5eed0006 };
+	char name[256], want[32];
+	unsigned long ino;
+	int round, k, id;
+	char *p;
+
+	for (round = 0; round < 3; round++) {
+		/* leave a never-attached file of each key behind */
+		for (k = 0; k < 3; k++) {
+			id = shadowipc_shmget(keys[k], 2 * PAGE, IPC_CREAT | 0600);
+			ASSERT_GE(id, 0);
+			ASSERT_EQ(0, shadowipc_shmctl(id, IPC_RMID, NULL));
+		}
+		/* the keys in another order, same size */
+		for (k = 0; k < 3; k++) {
+			key_t key = keys[(k + round) % 3];
+
+			id = shadowipc_shmget(key, 2 * PAGE, IPC_CREAT | 0600);
+			ASSERT_GE(id, 0);
+			p = shadowipc_shmat(id, NULL, 0);
+			ASSERT_NE((void *)-1, p);
+			ASSERT_EQ(0, maps_entry(p, &ino, name, sizeof(name)));
+			snprintf(want, sizeof(want), "/SYSV%08x", (unsigned int)key);
+			EXPECT_EQ(id, ino);
+			EXPECT_STREQ(want, name);
+			EXPECT_EQ(0, p[0]);
+			EXPECT_EQ(0, p[2 * PAGE - 1]);
+			p[0] = 1;
+			EXPECT_EQ(0, shadowipc_shmdt(p));
+			EXPECT_EQ(0, shadowipc_shmctl(id, IPC_RMID, NULL));
+		}
+	}
+}
+
+/* A segment that was attached and written never passes its pages on. */
+TEST_F(shm, new_segment_after_a_used_one_of_the_same_size_is_zero)
+{
+	int round, id;
+	size_t i;
+	char *p;
+
+	for (round = 0; round < 4; round++) {
+		id = shadowipc_shmget(0x5eed0007, 4 * PAGE, IPC_CREAT | 0600);
+		ASSERT_GE(id, 0);
+		p = shadowipc_shmat(id, NULL, 0);
+		ASSERT_NE((void *)-1, p);
+		for (i = 0; i < 4 * PAGE; i += PAGE)
+			ASSERT_EQ(0, p[i]) TH_LOG("round %d, byte %zu", round, i);
+		memset(p, 0xaa, 4 * PAGE);
+		EXPECT_EQ(0, shadowipc_shmdt(p));
+		EXPECT_EQ(0, shadowipc_shmctl(id, IPC_RMID, NULL));
+	}
 }
 
 TEST_F(shm, shm_lock_sets_and_shm_unlock_clears_the_mode_bit)
