@@ -26,7 +26,7 @@ static int sipc_handle_release(struct inode *inode, struct file *file)
 
 	atomic_dec(&ns->handles);
 	atomic64_dec(&sipc_handles);
-	sipc_ns_put(ns);
+	sipc_ns_put_in_task(ns);
 	return 0;
 }
 

@@ -65,14 +65,20 @@
  * take spinlocks and allocate with GFP_ATOMIC from a mempool. The exit
  * probe leaves what may sleep (the creator list, shm_rmid_forced
  * destruction) to a task work the exiting task runs in exit_task_work(),
- * before its parent is notified; namespace teardown runs on sipc_wq.
+ * before its parent is notified.
  *
  * Namespace lifetime: &sipc_ns.count counts member tasks, handles, shm
  * attaches, and short-lived pins. A task's own namespace is pinned by its
  * membership for as long as the task runs an ioctl (only the task itself
  * changes its membership), so the ioctl path takes no reference. The put
  * that drops the count to zero queues the teardown on sipc_wq, which
- * destroys every object and frees the namespace.
+ * destroys every object and frees the namespace, off the caller's path.
+ * Only when its segments keep attach files, which pin the module, does a
+ * member's exit or switch, or a handle's release (process context, no
+ * locks held: sipc_ns_put_in_task()) tear it down itself, so that the
+ * module can be unloaded as soon as the last member is reaped. The files
+ * a teardown drops are released by the task's own task work, or before a
+ * kernel thread's teardown returns.
  */
 
 /* Linux's id layout: (seq << SIPC_IPCMNI_SHIFT) + index. */
@@ -154,10 +160,11 @@ struct sipc_perm {
 
 /**
  * struct sipc_ns - one shadow IPC namespace
- * @count: members + handles + attaches + pins; zero queues teardown
+ * @count: members + handles + attaches + pins; zero: teardown
  * @id: never reused; the initial namespace is 1
  * @members: tasks in the namespace
  * @handles: open handle files
+ * @attach_files: attach files its segments keep (they pin the module)
  * @creator_euid: creator's effective uid
  * @creator_egid: creator's effective gid
  * @user_ns: creator's user namespace (holds a reference)
@@ -173,7 +180,7 @@ struct sipc_perm {
  *	sipc_mq_lock
  * @ids: one id table per kind
  * @node: in the list of every namespace
- * @free_work: teardown, on sipc_wq
+ * @free_work: teardown, when on sipc_wq
  * @rcu: frees the namespace after a grace period
  * @owner: per-user namespace count this one is charged to
  */
@@ -182,6 +189,7 @@ struct sipc_ns {
 	u64 id;
 	atomic_t members;
 	atomic_t handles;
+	atomic_t attach_files;
 	kuid_t creator_euid;
 	kgid_t creator_egid;
 	struct user_namespace *user_ns;
@@ -252,6 +260,7 @@ struct sipc_ns *sipc_ns_create(void);
 void sipc_ns_get(struct sipc_ns *ns);
 bool sipc_ns_tryget(struct sipc_ns *ns);
 void sipc_ns_put(struct sipc_ns *ns);
+void sipc_ns_put_in_task(struct sipc_ns *ns);
 void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info);
 void sipc_fill_status(struct shadowipc_status *st);
 bool sipc_ns_may_join(struct sipc_ns *ns);

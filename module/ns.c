@@ -8,8 +8,10 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/msg.h>
 #include <linux/sem.h>
@@ -218,10 +220,9 @@ struct sipc_ns *sipc_ns_create(void)
 	return ns;
 }
 
-static void ns_free_work(struct work_struct *work)
+/* Tear down a namespace whose last reference is gone. */
+static void ns_free(struct sipc_ns *ns)
 {
-	struct sipc_ns *ns = container_of(work, struct sipc_ns, free_work);
-
 	spin_lock(&sipc_ns_lock);
 	list_del(&ns->node);
 	spin_unlock(&sipc_ns_lock);
@@ -229,6 +230,23 @@ static void ns_free_work(struct work_struct *work)
 	ns_owner_uncharge(ns->owner);
 	/* sipc_task_ns_get() may still be looking at it under RCU. */
 	kfree_rcu(ns, rcu);
+}
+
+static void ns_free_work(struct work_struct *work)
+{
+	struct sipc_ns *ns = container_of(work, struct sipc_ns, free_work);
+	bool pins_module = atomic_read(&ns->attach_files);
+
+	ns_free(ns);
+	/* Leave no attach file of @ns pinning the module. */
+	if (pins_module)
+		flush_delayed_fput();
+}
+
+static void ns_queue_free(struct sipc_ns *ns)
+{
+	INIT_WORK(&ns->free_work, ns_free_work);
+	queue_work(sipc_wq, &ns->free_work);
 }
 
 /**
@@ -258,18 +276,43 @@ bool sipc_ns_tryget(struct sipc_ns *ns)
  * sipc_ns_put() - drop a reference; the last one queues the teardown
  * @ns: the namespace
  *
- * The teardown (destroying every object) runs on sipc_wq, never on the
- * caller's path: the last put may come from an exiting task, a probe, or
- * a vm_ops->close under mmap_lock.
+ * The teardown (destroying every object) runs on sipc_wq, not on the
+ * caller's path: for puts from probes, a vm_ops->close under mmap_lock,
+ * or a holder of locks; see also sipc_ns_put_in_task().
  *
  * Context: any context.
  */
 void sipc_ns_put(struct sipc_ns *ns)
 {
-	if (refcount_dec_and_test(&ns->count)) {
-		INIT_WORK(&ns->free_work, ns_free_work);
-		queue_work(sipc_wq, &ns->free_work);
+	if (refcount_dec_and_test(&ns->count))
+		ns_queue_free(ns);
+}
+
+/**
+ * sipc_ns_put_in_task() - drop a reference; the last one tears down here
+ *	if the namespace pins the module
+ * @ns: the namespace
+ *
+ * For the places a namespace usually dies: its last member's exit or
+ * switch, and the close of its last handle. Attach files kept by its
+ * segments pin the module; tearing down here releases them before the
+ * exiting task is reaped (its task work runs their release) or the close
+ * returns, where sipc_wq would leave them pinning it for a while. Other
+ * namespaces go to sipc_wq, off the caller's path.
+ *
+ * Context: process context, may sleep, no locks held.
+ */
+void sipc_ns_put_in_task(struct sipc_ns *ns)
+{
+	if (!refcount_dec_and_test(&ns->count))
+		return;
+	if (!atomic_read(&ns->attach_files)) {
+		ns_queue_free(ns);
+		return;
 	}
+	ns_free(ns);
+	if (current->flags & PF_KTHREAD)
+		flush_delayed_fput();
 }
 
 /**

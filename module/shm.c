@@ -71,6 +71,8 @@ struct shm_memlock {
  * @cprid: creator's thread group
  * @lprid: thread group of the last attach or detach, NULL before any
  * @memlock: the account SHM_LOCK charged, NULL when not locked
+ * @attach_files: the files shmat() maps, read-only ([0]) and read-write
+ *	([1]), each made at the first such shmat() (vm.c)
  * @mapped: shmat() pinned it once: its file may have pages and a memory
  *	policy, and is not kept as a spare (shm_file.c)
  * @creator: creator's record; valid only while @clist is not empty
@@ -89,6 +91,7 @@ struct sipc_shm {
 	struct pid *cprid;
 	struct pid *lprid;
 	struct shm_memlock *memlock;
+	struct file *attach_files[2];
 	bool mapped;
 	struct sipc_task *creator;
 	struct list_head clist;
@@ -339,7 +342,10 @@ static void shm_clist_rm(struct sipc_shm *shp)
 static void shm_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 	__releases(&shp->perm.lock) __releases(RCU)
 {
+	struct file *attach_files[] = { shp->attach_files[0],
+					shp->attach_files[1] };
 	struct file *file = shp->file;
+	int i;
 
 	lockdep_assert_held_write(&shm_ids(ns)->rwsem);
 
@@ -350,6 +356,12 @@ static void shm_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 	sipc_ids_rmid(shm_ids(ns), &shp->perm);
 	shm_unlock(shp);
 
+	for (i = 0; i < ARRAY_SIZE(attach_files); i++) {
+		if (attach_files[i]) {
+			fput(attach_files[i]);
+			atomic_dec(&ns->attach_files);
+		}
+	}
 	sipc_shm_file_put(file, !shp->mapped);
 	put_pid(shp->cprid);
 	put_pid(shp->lprid);
@@ -580,6 +592,8 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 	shp->perm.key = key;
 	shp->perm.mode = shmflg & 0777;
 	shp->memlock = NULL;
+	shp->attach_files[0] = NULL;
+	shp->attach_files[1] = NULL;
 	shp->mapped = false;
 
 	if (shmflg & SHM_HUGETLB) {
@@ -721,10 +735,11 @@ void sipc_shm_vma_close(struct sipc_ns *ns, int id)
  * @addr: in: shmaddr; out: the address of the new mapping
  * @shmflg: SHM_RDONLY, SHM_RND, SHM_REMAP, SHM_EXEC
  *
- * The segment is pinned with a temporary attach count and a file
- * reference while every lock is dropped to map it, then unpinned, which
- * may destroy it (an IPC_RMID meanwhile, and the mapping failed or is
- * gone already).
+ * The segment is pinned with a temporary attach count while every lock
+ * is dropped to map its attach file (made at the first shmat() of each
+ * access mode, then kept by the segment), then unpinned, which may
+ * destroy it (an IPC_RMID meanwhile, and the mapping failed or is gone
+ * already).
  *
  * Context: process context, may sleep, no locks held.
  * Return: 0, or -EINVAL, -EACCES, -EIDRM, -ENOMEM, -EINTR, or an error of
@@ -736,8 +751,8 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg)
 	struct sipc_ids *ids = shm_ids(ns);
 	struct sipc_perm *perm;
 	struct sipc_shm *shp;
-	struct file *base;
-	int acc_mode;
+	struct file *attach_file, *shm_file = NULL;
+	int acc_mode, rw;
 	long err;
 
 	if (shmid < 0)
@@ -764,11 +779,11 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg)
 	if (shmflg & SHM_RDONLY) {
 		map.prot = PROT_READ;
 		acc_mode = 0444;
-		map.f_flags = O_RDONLY;
+		rw = 0;
 	} else {
 		map.prot = PROT_READ | PROT_WRITE;
 		acc_mode = 0666;
-		map.f_flags = O_RDWR;
+		rw = 1;
 	}
 	if (shmflg & SHM_EXEC) {
 		map.prot |= PROT_EXEC;
@@ -792,21 +807,39 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg)
 		err = -EIDRM;
 		goto out_unlock_rcu;
 	}
-	/*
-	 * Pin: the count keeps the segment from being destroyed, the file
-	 * reference goes to the attach, which compares it with the
-	 * segment's to tell a reused id apart.
-	 */
-	base = get_file(shp->file);
+	/* Pin: the count keeps the segment from being destroyed. */
 	shp->nattch++;
 	shp->mapped = true;
-	map.size = i_size_read(file_inode(base));
+	map.size = i_size_read(file_inode(shp->file));
+	attach_file = shp->attach_files[rw];
+	if (attach_file)
+		get_file(attach_file);
+	else
+		shm_file = get_file(shp->file);
 	shm_unlock(shp);
 
-	err = sipc_shm_map(ns, shmid, base, &map);
+	if (!attach_file) {
+		attach_file = sipc_shm_attach_file(ns, shmid, shm_file,
+						   rw ? O_RDWR : O_RDONLY);
+		fput(shm_file);
+		if (IS_ERR(attach_file)) {
+			err = PTR_ERR(attach_file);
+			goto out_unpin;
+		}
+		/* Keep it for the next shmat(), unless a racing one did. */
+		shm_lock_by_ptr(shp);
+		if (!shp->attach_files[rw]) {
+			shp->attach_files[rw] = get_file(attach_file);
+			atomic_inc(&ns->attach_files);
+		}
+		shm_unlock(shp);
+	}
+	err = sipc_shm_map(attach_file, &map);
+	fput(attach_file);
 	if (!err)
 		*addr = map.addr;
 
+out_unpin:
 	down_write(&ids->rwsem);
 	shp = shm_lock(ns, shmid);
 	/* Our count kept it: it must be there. */

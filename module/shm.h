@@ -21,23 +21,22 @@ struct sipc_ns;
  *	for SHM_EXEC
  * @flags: MAP_SHARED, plus MAP_FIXED or (an address given without
  *	SHM_REMAP) MAP_FIXED_NOREPLACE
- * @f_flags: O_RDWR, or O_RDONLY for SHM_RDONLY
  */
 struct sipc_shm_mapping {
 	unsigned long addr;
 	unsigned long size;
 	unsigned long prot;
 	unsigned long flags;
-	int f_flags;
 };
 
 /* shm.c: an attach VMA appears (Linux's __shm_open) or goes (__shm_close) */
 int sipc_shm_vma_open(struct sipc_ns *ns, int id, struct file *shm_file);
 void sipc_shm_vma_close(struct sipc_ns *ns, int id);
 
-/* vm.c: map a segment that shmat() pinned */
-long sipc_shm_map(struct sipc_ns *ns, int id, struct file *shm_file,
-		  struct sipc_shm_mapping *map);
+/* vm.c: the attach files of a segment, and mapping one for shmat() */
+struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
+				  struct file *shm_file, int f_flags);
+long sipc_shm_map(struct file *attach_file, struct sipc_shm_mapping *map);
 
 /* shm_file.c: segments' shmem files */
 struct file *sipc_shm_file_get(key_t key, u64 size, unsigned long vm_flags);

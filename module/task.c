@@ -178,7 +178,7 @@ int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
 	WRITE_ONCE(t->ns, ns);
 	task_bind_count(old, -1);
 	if (old)
-		sipc_ns_put(old);
+		sipc_ns_put_in_task(old);
 	return 0;
 }
 
@@ -187,7 +187,7 @@ static void task_exit_finish(struct sipc_task *t)
 {
 	sipc_shm_exit_task(t);
 	if (t->ns)
-		sipc_ns_put(t->ns);
+		sipc_ns_put_in_task(t->ns);
 	call_rcu(&t->rcu, task_free_rcu);
 }
 

@@ -4,22 +4,22 @@
  * shmat(), the vm_operations_struct of attach VMAs, and shmdt().
  *
  * Linux maps a clone of the segment's shmem file whose ->mmap swaps in
- * its shm_vm_ops. Modules cannot clone files, so each shmat() gets an
- * anonymous-inode "attach file" instead, mapped with vm_mmap(). Its
- * ->mmap maps the segment's shmem file into the VMA (vma_set_file(), so
- * faults, /proc/PID/maps and rmap see the shmem file, as they see the
+ * its shm_vm_ops. Modules cannot clone files, so a segment has an
+ * anonymous-inode "attach file" per access mode instead, made at its
+ * first shmat() in that mode and mapped with vm_mmap() by every shmat().
+ * Its ->mmap maps the segment's shmem file into the VMA (vma_set_file(),
+ * so faults, /proc/PID/maps and rmap see the shmem file, as they see the
  * clone in Linux) and installs shm_vm_ops, which forwards to shmem's
  * vm_ops and keeps shm_nattch, the times and the last pid in .open and
  * .close, as Linux's do: one count per VMA, so fork, splits and mremap
  * add counts and every unmap drops one.
  *
- * The attach (Linux's shm_file_data) is the VMAs' vm_private_data and
- * the attach file's private_data. The attach file itself is no VMA's
- * file; the attach keeps it referenced while it has VMAs and drops it
- * with the last, and the file's ->release frees the attach. As the
- * file's fops are owned by this module, every attach mapping pins the
- * module, and the final module_put() comes from __fput() after our code
- * has returned.
+ * Each mapping gets an attach (Linux's shm_file_data), the VMAs'
+ * vm_private_data. The attach file itself is no VMA's file; the segment
+ * keeps it referenced until it is destroyed, and each attach while it
+ * has VMAs. As the file's fops are owned by this module, every attach
+ * mapping pins the module, and the final module_put() comes from
+ * __fput() after our code has returned.
  *
  * Where this differs from Linux, because the VMA's file is the segment's
  * shmem file rather than a per-attach clone:
@@ -46,12 +46,25 @@
 #include "shm.h"
 
 /**
- * struct shm_attach - one shmat() (Linux's shm_file_data)
- * @ns: the segment's namespace (counted: an attach outlives the syscall
- *	and its task's membership)
+ * struct shm_attach_file - what an attach file maps
+ * @ns: the segment's namespace, not counted: the segment holds the
+ *	attach file and the namespace holds the segment; an attach that
+ *	outlives both holds a count of its own
  * @id: the segment's id
  * @shm_file: the segment's shmem file (counted); tells a reused id apart
- * @file: the attach file, counted by the attach while @vmas is not zero
+ */
+struct shm_attach_file {
+	struct sipc_ns *ns;
+	int id;
+	struct file *shm_file;
+};
+
+/**
+ * struct shm_attach - one shmat() (Linux's shm_file_data)
+ * @af: what was mapped, kept by @file
+ * @ns: the segment's namespace (counted: an attach outlives the syscall
+ *	and its task's membership)
+ * @file: the attach file mapped, counted
  * @shm_vm_ops: shmem's vm_ops, which shm_vm_ops forward to
  * @vmas: VMAs of the attach: the first from ->mmap, then one more for
  *	each fork copy, split and mremap, one less for each close
@@ -59,9 +72,8 @@
  *	per-attach files; never reused
  */
 struct shm_attach {
+	struct shm_attach_file *af;
 	struct sipc_ns *ns;
-	int id;
-	struct file *shm_file;
 	struct file *file;
 	const struct vm_operations_struct *shm_vm_ops;
 	refcount_t vmas;
@@ -85,7 +97,20 @@ static void shm_vma_open(struct vm_area_struct *vma)
 		at->shm_vm_ops->open(vma);
 	refcount_inc(&at->vmas);
 	/* The VMA copied or split from pins the segment: it is there. */
-	WARN_ON_ONCE(sipc_shm_vma_open(at->ns, at->id, at->shm_file));
+	WARN_ON_ONCE(sipc_shm_vma_open(at->ns, at->af->id, at->af->shm_file));
+}
+
+/*
+ * The last VMA of @at is gone. fput() comes last: it may drop the last
+ * reference to the attach file, whose fops pin the module.
+ */
+static void shm_attach_free(struct shm_attach *at)
+{
+	struct file *file = at->file;
+
+	sipc_ns_put(at->ns);
+	kfree(at);
+	fput(file);
 }
 
 static void shm_vma_close(struct vm_area_struct *vma)
@@ -94,13 +119,9 @@ static void shm_vma_close(struct vm_area_struct *vma)
 
 	if (at->shm_vm_ops->close)
 		at->shm_vm_ops->close(vma);
-	sipc_shm_vma_close(at->ns, at->id);
-	/*
-	 * With the last VMA the attach file goes, and its ->release frees
-	 * @at (later: fput() defers the release).
-	 */
+	sipc_shm_vma_close(at->ns, at->af->id);
 	if (refcount_dec_and_test(&at->vmas))
-		fput(at->file);
+		shm_attach_free(at);
 }
 
 static vm_fault_t shm_vma_fault(struct vm_fault *vmf)
@@ -179,35 +200,45 @@ static bool shm_vm_ops_can_wrap(const struct vm_operations_struct *ops)
 
 /*
  * The attach file's ->mmap, which only the vm_mmap() of sipc_shm_map()
- * calls (the file is in no fd table and, once mapped, in no VMA): Linux's
- * shm_mmap().
+ * calls (the file is in no fd table, and once mapped in no VMA): Linux's
+ * shm_mmap(), with a new attach for the new VMA.
  */
 static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct shm_attach *at = file->private_data;
+	struct shm_attach_file *af = file->private_data;
+	struct shm_attach *at;
 	int err;
 
+	at = kmalloc(sizeof(*at), GFP_KERNEL);
+	if (!at)
+		return -ENOMEM;
 	/* The segment may be gone, or its id reused, since shmat() pinned it. */
-	err = sipc_shm_vma_open(at->ns, at->id, at->shm_file);
+	err = sipc_shm_vma_open(af->ns, af->id, af->shm_file);
 	if (err)
-		return err;
-	err = call_mmap(at->shm_file, vma);
+		goto err_free;
+	err = call_mmap(af->shm_file, vma);
 	if (err)
 		goto err_vma_close;
 	err = -EINVAL;
 	if (WARN_ON_ONCE(!shm_vm_ops_can_wrap(vma->vm_ops)))
 		goto err_vma_close;
 
+	at->af = af;
+	sipc_ns_get(af->ns);
+	at->ns = af->ns;
+	at->file = get_file(file);
 	at->shm_vm_ops = vma->vm_ops;
-	vma_set_file(vma, at->shm_file);
+	refcount_set(&at->vmas, 1);
+	at->serial = atomic64_inc_return(&shm_attach_serial);
+	vma_set_file(vma, af->shm_file);
 	vma->vm_private_data = at;
 	vma->vm_ops = &shm_vm_ops;
-	refcount_set(&at->vmas, 1);
-	at->file = get_file(file);
 	return 0;
 
 err_vma_close:
-	sipc_shm_vma_close(at->ns, at->id);
+	sipc_shm_vma_close(af->ns, af->id);
+err_free:
+	kfree(at);
 	return err;
 }
 
@@ -218,22 +249,18 @@ static unsigned long shm_attach_get_unmapped_area(struct file *file,
 						  unsigned long pgoff,
 						  unsigned long flags)
 {
-	struct file *shm_file = ((struct shm_attach *)file->private_data)->shm_file;
+	struct file *shm_file = ((struct shm_attach_file *)file->private_data)->shm_file;
 
 	return shm_file->f_op->get_unmapped_area(shm_file, addr, len, pgoff,
 						 flags);
 }
 
-static void shm_attach_free(struct shm_attach *at)
-{
-	fput(at->shm_file);
-	sipc_ns_put(at->ns);
-	kfree(at);
-}
-
 static int shm_attach_release(struct inode *inode, struct file *file)
 {
-	shm_attach_free(file->private_data);
+	struct shm_attach_file *af = file->private_data;
+
+	fput(af->shm_file);
+	kfree(af);
 	return 0;
 }
 
@@ -251,10 +278,47 @@ static const struct file_operations shm_attach_fops = {
 };
 
 /**
- * sipc_shm_map() - map a segment for shmat()
+ * sipc_shm_attach_file() - a file that shmat() maps to attach a segment
  * @ns: the segment's namespace
  * @id: the segment's id
- * @shm_file: the segment's file, a reference the attach takes over
+ * @shm_file: the segment's shmem file
+ * @f_flags: O_RDWR, or O_RDONLY for read-only attaches
+ *
+ * Linux clones the segment's file for every shmat(); modules cannot
+ * clone files, and one anonymous-inode file per shmat() costs a dentry
+ * and a file each time, so the segment keeps one per access mode. Each
+ * mapping of it gets an attach of its own.
+ *
+ * Context: process context, may sleep. The caller keeps the segment
+ * from being destroyed (an attach count) and, once it stores the file
+ * in the segment, must drop it before its namespace can go.
+ * Return: the file with one reference, or ERR_PTR(-ENOMEM) or
+ * anon_inode_getfile()'s errors.
+ */
+struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
+				  struct file *shm_file, int f_flags)
+{
+	struct shm_attach_file *af;
+	struct file *file;
+
+	af = kmalloc(sizeof(*af), GFP_KERNEL);
+	if (!af)
+		return ERR_PTR(-ENOMEM);
+	af->ns = ns;
+	af->id = id;
+	af->shm_file = get_file(shm_file);
+	file = anon_inode_getfile("[shadowipc-shm]", &shm_attach_fops, af,
+				  f_flags);
+	if (IS_ERR(file)) {
+		fput(shm_file);
+		kfree(af);
+	}
+	return file;
+}
+
+/**
+ * sipc_shm_map() - map a segment for shmat()
+ * @attach_file: the segment's attach file for the access mode asked for
  * @map: what to map, and where it went
  *
  * Context: process context, may sleep; no locks held (mmap_lock is taken
@@ -263,53 +327,24 @@ static const struct file_operations shm_attach_fops = {
  * Return: 0, or -ENOMEM, -EINVAL (the range wraps, or is not free where
  * do_shmat() wants it free), or vm_mmap()'s errors.
  */
-long sipc_shm_map(struct sipc_ns *ns, int id, struct file *shm_file,
-		  struct sipc_shm_mapping *map)
+long sipc_shm_map(struct file *attach_file, struct sipc_shm_mapping *map)
 {
-	struct shm_attach *at;
-	struct file *file;
 	unsigned long addr;
-	long err;
 
-	at = kzalloc(sizeof(*at), GFP_KERNEL);
-	if (!at) {
-		fput(shm_file);
-		return -ENOMEM;
-	}
-	sipc_ns_get(ns);
-	at->ns = ns;
-	at->id = id;
-	at->shm_file = shm_file;
-	at->serial = atomic64_inc_return(&shm_attach_serial);
-	file = anon_inode_getfile("[shadowipc-shm]", &shm_attach_fops, at,
-				  map->f_flags);
-	if (IS_ERR(file)) {
-		shm_attach_free(at);
-		return PTR_ERR(file);
-	}
-	/* From here on @at belongs to @file. */
-
-	err = -EINVAL;
 	if ((map->flags & MAP_FIXED_NOREPLACE) &&
 	    map->addr + map->size < map->addr)
-		goto out_fput;
+		return -EINVAL;
 	/*
 	 * MAP_FIXED_NOREPLACE makes do_shmat()'s "nothing mapped there"
 	 * check and the mapping one step under mmap_lock; it fails with
 	 * EEXIST where do_shmat() fails with EINVAL.
 	 */
-	addr = vm_mmap(file, map->addr, map->size, map->prot, map->flags, 0);
-	if (IS_ERR_VALUE(addr)) {
-		err = addr;
-		if (err == -EEXIST)
-			err = -EINVAL;
-		goto out_fput;
-	}
+	addr = vm_mmap(attach_file, map->addr, map->size, map->prot,
+		       map->flags, 0);
+	if (IS_ERR_VALUE(addr))
+		return addr == -EEXIST ? -EINVAL : (long)addr;
 	map->addr = addr;
-	err = 0;
-out_fput:
-	fput(file);
-	return err;
+	return 0;
 }
 
 static bool vma_is_shm(struct vm_area_struct *vma)

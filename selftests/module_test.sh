@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Module life cycle, driven through the shadowipc tool: the device node,
 # loading twice, the mode parameter, and unload refused while a device
-# fd, a namespace handle or a mapping exists. Expects the module loaded
-# and leaves it loaded with default parameters. KTAP output.
+# fd, a namespace handle or a mapping exists, and allowed as soon as
+# they are gone. Expects the module loaded and leaves it loaded with
+# default parameters. KTAP output.
 ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
 here=$(dirname "$0")
 n=0 pass=0 fail=0
@@ -77,6 +78,8 @@ ok $? "unload refused while a device fd is open"
 exec 8<&-
 
 unload_refused_while handle
+# the namespace dies with its member: its attach files must not outlive it
+unload_refused_while mapping
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ $fail -eq 0 ]

@@ -831,11 +831,37 @@ static int hold_handle_main(void)
 	return 0;
 }
 
+/*
+ * For module_test.sh: in a namespace of its own, hold a read-only and a
+ * read-write attach of a segment (no device fd) until stdin reaches end
+ * of file, then exit attached: the namespace dies with the process.
+ */
+static int hold_mapping_main(void)
+{
+	int id;
+	char c;
+
+	if (shadowipc_unshare(NULL))
+		return 1;
+	id = shadowipc_shmget(IPC_PRIVATE, 4096, 0600);
+	if (id < 0 || shadowipc_shmat(id, NULL, SHM_RDONLY) == (void *)-1 ||
+	    shadowipc_shmat(id, NULL, 0) == (void *)-1)
+		return 2;
+	shadowipc_close();
+	printf("ready\n");
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--check-ns-id"))
 		return check_ns_id_main(argc, argv);
 	if (argc == 2 && !strcmp(argv[1], "--hold-handle"))
 		return hold_handle_main();
+	if (argc == 2 && !strcmp(argv[1], "--hold-mapping"))
+		return hold_mapping_main();
 	return test_harness_run(argc, argv);
 }

@@ -700,6 +700,45 @@ TEST_F(shm, new_segment_after_a_used_one_of_the_same_size_is_zero)
 	}
 }
 
+/*
+ * Read-only and read-write attaches of one segment, interleaved: each
+ * keeps its own access (the segment has an attach file for each mode).
+ */
+TEST_F(shm, read_only_and_read_write_attaches_keep_their_access)
+{
+	int id = shadowipc_shmget(IPC_PRIVATE, PAGE, 0600);
+	char *ro1, *rw, *ro2;
+
+	ASSERT_GE(id, 0);
+	ro1 = shadowipc_shmat(id, NULL, SHM_RDONLY);
+	ASSERT_NE((void *)-1, ro1);
+	rw = shadowipc_shmat(id, NULL, 0);
+	ASSERT_NE((void *)-1, rw);
+	ro2 = shadowipc_shmat(id, NULL, SHM_RDONLY);
+	ASSERT_NE((void *)-1, ro2);
+	EXPECT_EQ(3, nattch(id));
+
+	rw[7] = 42;
+	EXPECT_EQ(42, ro1[7]);
+	EXPECT_EQ(42, ro2[7]);
+	EXPECT_EQ(-1, mprotect(ro1, PAGE, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, mprotect(ro2, PAGE, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(0, mprotect(rw, PAGE, PROT_READ));
+	EXPECT_EQ(0, mprotect(rw, PAGE, PROT_READ | PROT_WRITE));
+
+	EXPECT_EQ(0, shadowipc_shmdt(ro1));
+	EXPECT_EQ(2, nattch(id));
+	EXPECT_EQ(0, shadowipc_shmdt(rw));
+	EXPECT_EQ(1, nattch(id));
+	EXPECT_EQ(-1, shadowipc_shmdt(rw));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, shadowipc_shmdt(ro2));
+	EXPECT_EQ(0, nattch(id));
+	EXPECT_EQ(0, shadowipc_shmctl(id, IPC_RMID, NULL));
+}
+
 TEST_F(shm, shm_lock_sets_and_shm_unlock_clears_the_mode_bit)
 {
 	struct shmid_ds ds;
