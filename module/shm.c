@@ -391,6 +391,24 @@ static void shm_rmid(struct sipc_ids *ids, struct sipc_perm *perm)
 }
 
 /*
+ * shm_nattch_put_unless_last() - drop an attach count that is not the
+ * last: only the last can destroy the segment, so this needs no rwsem
+ *
+ * Context: @shp locked.
+ * Return: true when dropped; false when it is the last, for
+ * shm_nattch_put() under the rwsem.
+ */
+static bool shm_nattch_put_unless_last(struct sipc_shm *shp)
+{
+	lockdep_assert_held(&shp->perm.lock);
+
+	if (shp->nattch <= 1)
+		return false;
+	shp->nattch--;
+	return true;
+}
+
+/*
  * shm_nattch_put() - drop an attach count, destroying the segment if
  * that was the last and it may go
  *
@@ -710,21 +728,31 @@ int sipc_shm_vma_open(struct sipc_ns *ns, int id, struct file *shm_file)
  * Destroys the segment when that was its last attach and it was
  * IPC_RMID'd or shm_rmid_forced is set.
  *
- * Context: process context, mmap_lock held; takes the shm rwsem.
+ * Context: process context, mmap_lock held; takes the segment's lock,
+ * and the shm rwsem for what may be the last count.
  */
 void sipc_shm_vma_close(struct sipc_ns *ns, int id)
 {
 	struct sipc_ids *ids = shm_ids(ns);
 	struct sipc_shm *shp;
+	bool done;
 
-	down_write(&ids->rwsem);
 	shp = shm_lock(ns, id);
 	/* The attach being closed pinned the segment: it must be there. */
-	if (!WARN_ON_ONCE(IS_ERR(shp))) {
-		shm_set_lprid(shp);
-		shp->dtim = ktime_get_real_seconds();
+	if (WARN_ON_ONCE(IS_ERR(shp)))
+		return;
+	shm_set_lprid(shp);
+	shp->dtim = ktime_get_real_seconds();
+	done = shm_nattch_put_unless_last(shp);
+	shm_unlock(shp);
+	if (done)
+		return;
+
+	/* Maybe the last count: the rwsem comes before the lock. */
+	down_write(&ids->rwsem);
+	shp = shm_lock(ns, id);
+	if (!WARN_ON_ONCE(IS_ERR(shp)))
 		shm_nattch_put(ns, shp);
-	}
 	up_write(&ids->rwsem);
 }
 
@@ -840,6 +868,13 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg)
 		*addr = map.addr;
 
 out_unpin:
+	/* The pin kept the segment, and usually the new attach keeps it. */
+	shm_lock_by_ptr(shp);
+	if (shm_nattch_put_unless_last(shp)) {
+		shm_unlock(shp);
+		return err;
+	}
+	shm_unlock(shp);
 	down_write(&ids->rwsem);
 	shp = shm_lock(ns, shmid);
 	/* Our count kept it: it must be there. */
