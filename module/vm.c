@@ -19,7 +19,9 @@
  * keeps it referenced until it is destroyed, and each attach while it
  * has VMAs. As the file's fops are owned by this module, every attach
  * mapping pins the module, and the final module_put() comes from
- * __fput() after our code has returned.
+ * __fput() after our code has returned. So does a segment that has been
+ * attached, until it is destroyed: the price of not making a file for
+ * every shmat().
  *
  * Where this differs from Linux, because the VMA's file is the segment's
  * shmem file rather than a per-attach clone:

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Module life cycle, driven through the shadowipc tool: the device node,
 # loading twice, the mode parameter, and unload refused while a device
-# fd, a namespace handle or a mapping exists, and allowed as soon as
-# they are gone. Expects the module loaded and leaves it loaded with
-# default parameters. KTAP output.
+# fd, a namespace handle, a mapping or a segment once attached exists,
+# and allowed as soon as they are gone. Expects the module loaded and
+# leaves it loaded with default parameters. KTAP output.
 ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
 here=$(dirname "$0")
 n=0 pass=0 fail=0
@@ -80,6 +80,19 @@ exec 8<&-
 unload_refused_while handle
 # the namespace dies with its member: its attach files must not outlive it
 unload_refused_while mapping
+
+# a segment once attached keeps its attach files, which pin the module
+id=$("$here/ns_test" --attach-once)
+ok $? "a segment of the initial namespace attached and detached"
+shadowipc unload >/tmp/unload.out 2>&1
+rc=$?
+grep -q 'in use' /tmp/unload.out
+ok $(( rc == 1 && $? == 0 ? 0 : 1 )) "unload refused while a segment once attached exists"
+shadowipc ipcrm shm "$id" >/dev/null
+ok $? "the segment removed"
+shadowipc unload >/dev/null 2>&1
+ok $? "unload succeeds once the segment is removed"
+shadowipc load --module "$ko" >/dev/null
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ $fail -eq 0 ]

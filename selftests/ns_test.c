@@ -855,6 +855,24 @@ static int hold_mapping_main(void)
 	return 0;
 }
 
+/*
+ * For module_test.sh: in the caller's namespace, create a segment, attach
+ * and detach it, print its id and exit, leaving the segment there.
+ */
+static int attach_once_main(void)
+{
+	int id = shadowipc_shmget(IPC_PRIVATE, 4096, 0600);
+	void *p;
+
+	if (id < 0)
+		return 1;
+	p = shadowipc_shmat(id, NULL, 0);
+	if (p == (void *)-1 || shadowipc_shmdt(p))
+		return 2;
+	printf("%d\n", id);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--check-ns-id"))
@@ -863,5 +881,7 @@ int main(int argc, char **argv)
 		return hold_handle_main();
 	if (argc == 2 && !strcmp(argv[1], "--hold-mapping"))
 		return hold_mapping_main();
+	if (argc == 2 && !strcmp(argv[1], "--attach-once"))
+		return attach_once_main();
 	return test_harness_run(argc, argv);
 }

@@ -509,7 +509,7 @@ static void report_in_use(struct kmod_module *mod)
 {
 	int refcnt = kmod_module_get_refcnt(mod);
 
-	pr_err("module in use (open device fds, namespace handles or mappings)");
+	pr_err("module in use (open device fds, namespace handles, mappings, or segments once attached: see ipcs)");
 	if (refcnt >= 0)
 		pr_err("module reference count: %d", refcnt);
 }
