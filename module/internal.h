@@ -71,13 +71,12 @@
  * attaches, and short-lived pins. A task's own namespace is pinned by its
  * membership for as long as the task runs an ioctl (only the task itself
  * changes its membership), so the ioctl path takes no reference. The put
- * that drops the count to zero queues the teardown on sipc_wq, which
- * destroys every object and frees the namespace, off the caller's path.
- * Only when its segments keep attach files, which pin the module, does a
- * member's exit or switch, or a handle's release (process context, no
- * locks held: sipc_ns_put_in_task()) tear it down itself, so that the
- * module can be unloaded as soon as the last member is reaped. The files
- * a teardown drops are released by the task's own task work, or before a
+ * that drops the count to zero destroys every object and frees the
+ * namespace: in the caller when it is a member's exit or switch, or a
+ * handle's release (process context, no locks held:
+ * sipc_ns_put_in_task()), else on sipc_wq (probes, vm_ops->close under
+ * mmap_lock, pins). The files a teardown drops (a segment's attach files
+ * pin the module) are released by the task's own task work, or before a
  * kernel thread's teardown returns.
  */
 
@@ -164,7 +163,6 @@ struct sipc_perm {
  * @id: never reused; the initial namespace is 1
  * @members: tasks in the namespace
  * @handles: open handle files
- * @attach_files: attach files its segments keep (they pin the module)
  * @creator_euid: creator's effective uid
  * @creator_egid: creator's effective gid
  * @user_ns: creator's user namespace (holds a reference)
@@ -189,7 +187,6 @@ struct sipc_ns {
 	u64 id;
 	atomic_t members;
 	atomic_t handles;
-	atomic_t attach_files;
 	kuid_t creator_euid;
 	kgid_t creator_egid;
 	struct user_namespace *user_ns;

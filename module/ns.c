@@ -234,13 +234,9 @@ static void ns_free(struct sipc_ns *ns)
 
 static void ns_free_work(struct work_struct *work)
 {
-	struct sipc_ns *ns = container_of(work, struct sipc_ns, free_work);
-	bool pins_module = atomic_read(&ns->attach_files);
-
-	ns_free(ns);
-	/* Leave no attach file of @ns pinning the module. */
-	if (pins_module)
-		flush_delayed_fput();
+	ns_free(container_of(work, struct sipc_ns, free_work));
+	/* Leave no attach file of the namespace pinning the module. */
+	flush_delayed_fput();
 }
 
 static void ns_queue_free(struct sipc_ns *ns)
@@ -290,15 +286,15 @@ void sipc_ns_put(struct sipc_ns *ns)
 
 /**
  * sipc_ns_put_in_task() - drop a reference; the last one tears down here
- *	if the namespace pins the module
  * @ns: the namespace
  *
  * For the places a namespace usually dies: its last member's exit or
- * switch, and the close of its last handle. Attach files kept by its
- * segments pin the module; tearing down here releases them before the
- * exiting task is reaped (its task work runs their release) or the close
- * returns, where sipc_wq would leave them pinning it for a while. Other
- * namespaces go to sipc_wq, off the caller's path.
+ * switch, and the close of its last handle. Tearing down in the caller
+ * costs less than waking a worker for it, and leaves nothing pending
+ * once the exiting task is reaped or the close returns: the attach
+ * files its segments kept, which pin the module, are released by the
+ * task's own task work (before its parent is told of an exit), or
+ * before a kernel thread's teardown returns.
  *
  * Context: process context, may sleep, no locks held.
  */
@@ -306,10 +302,6 @@ void sipc_ns_put_in_task(struct sipc_ns *ns)
 {
 	if (!refcount_dec_and_test(&ns->count))
 		return;
-	if (!atomic_read(&ns->attach_files)) {
-		ns_queue_free(ns);
-		return;
-	}
 	ns_free(ns);
 	if (current->flags & PF_KTHREAD)
 		flush_delayed_fput();

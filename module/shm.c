@@ -356,12 +356,9 @@ static void shm_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 	sipc_ids_rmid(shm_ids(ns), &shp->perm);
 	shm_unlock(shp);
 
-	for (i = 0; i < ARRAY_SIZE(attach_files); i++) {
-		if (attach_files[i]) {
+	for (i = 0; i < ARRAY_SIZE(attach_files); i++)
+		if (attach_files[i])
 			fput(attach_files[i]);
-			atomic_dec(&ns->attach_files);
-		}
-	}
 	sipc_shm_file_put(file, !shp->mapped);
 	put_pid(shp->cprid);
 	put_pid(shp->lprid);
@@ -856,10 +853,8 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg)
 		}
 		/* Keep it for the next shmat(), unless a racing one did. */
 		shm_lock_by_ptr(shp);
-		if (!shp->attach_files[rw]) {
+		if (!shp->attach_files[rw])
 			shp->attach_files[rw] = get_file(attach_file);
-			atomic_inc(&ns->attach_files);
-		}
 		shm_unlock(shp);
 	}
 	err = sipc_shm_map(attach_file, &map);
