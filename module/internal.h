@@ -179,7 +179,6 @@ struct sipc_perm {
  * @ids: one id table per kind
  * @node: in the list of every namespace
  * @free_work: teardown, when on sipc_wq
- * @rcu: frees the namespace after a grace period
  * @owner: per-user namespace count this one is charged to
  */
 struct sipc_ns {
@@ -202,7 +201,6 @@ struct sipc_ns {
 	struct sipc_ids ids[SIPC_NR_IDS];
 	struct list_head node;
 	struct work_struct free_work;
-	struct rcu_head rcu;
 	struct sipc_ns_owner *owner;
 };
 

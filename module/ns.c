@@ -45,6 +45,16 @@ static DEFINE_HASHTABLE(sipc_ns_owners, 6);
 static u64 sipc_ns_nr;			/* under sipc_ns_lock */
 static atomic64_t sipc_ns_last_id = ATOMIC64_INIT(0);
 
+/*
+ * Namespaces other than the initial one. SLAB_TYPESAFE_BY_RCU: a freed
+ * namespace's memory may be a new namespace at once, but stays a
+ * namespace until a grace period has passed, which is all that
+ * sipc_task_ns_get() needs, reading another task's namespace under RCU.
+ * It spares each namespace the grace period before its memory can be
+ * used again, which under churn kept the cache growing new slabs.
+ */
+static struct kmem_cache *sipc_ns_cache;
+
 struct sipc_ns sipc_init_ns;
 
 static void ns_set_default_limits(struct shadowipc_limits *l)
@@ -205,11 +215,16 @@ struct sipc_ns *sipc_ns_create(void)
 	owner = ns_owner_charge_or_flush();
 	if (IS_ERR(owner))
 		return ERR_CAST(owner);
-	ns = kzalloc(sizeof(*ns), GFP_KERNEL_ACCOUNT);
+	ns = kmem_cache_alloc(sipc_ns_cache, GFP_KERNEL);
 	if (!ns) {
 		ns_owner_uncharge(owner);
 		return ERR_PTR(-ENOMEM);
 	}
+	/*
+	 * sipc_task_ns_get() may be trying a reference on the namespace
+	 * that lived here: leave its count at zero until ns_init() sets it.
+	 */
+	memset_after(ns, 0, count);
 	ns_init(ns);
 	ns->owner = owner;
 	/* ids taken under the lock keep the list in id order */
@@ -228,8 +243,7 @@ static void ns_free(struct sipc_ns *ns)
 	spin_unlock(&sipc_ns_lock);
 	ns_exit(ns);
 	ns_owner_uncharge(ns->owner);
-	/* sipc_task_ns_get() may still be looking at it under RCU. */
-	kfree_rcu(ns, rcu);
+	kmem_cache_free(sipc_ns_cache, ns);
 }
 
 static void ns_free_work(struct work_struct *work)
@@ -426,10 +440,15 @@ void sipc_fill_status(struct shadowipc_status *st)
  * it back takes CAP_SYS_ADMIN or euid 0.
  *
  * Context: module init.
- * Return: 0.
+ * Return: 0 or -ENOMEM.
  */
 int sipc_ns_module_init(void)
 {
+	sipc_ns_cache = kmem_cache_create("shadowipc_ns", sizeof(struct sipc_ns),
+					  0, SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT,
+					  NULL);
+	if (!sipc_ns_cache)
+		return -ENOMEM;
 	if (!sipc_max_namespaces)
 		sipc_max_namespaces =
 			init_user_ns.ucount_max[UCOUNT_IPC_NAMESPACES];
@@ -453,5 +472,6 @@ void sipc_ns_module_exit(void)
 	ns_flush_teardown();
 	WARN_ON(!list_empty(&sipc_ns_list));
 	ns_exit(&sipc_init_ns);
-	rcu_barrier();	/* kfree_rcu() of namespaces */
+	rcu_barrier();	/* the RCU frees of the objects, into this module */
+	kmem_cache_destroy(sipc_ns_cache);
 }

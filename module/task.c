@@ -102,13 +102,25 @@ struct sipc_ns *sipc_task_ns_get(struct task_struct *task)
 	struct sipc_ns *ns;
 
 	rcu_read_lock();
-	do {
+	for (;;) {
 		t = task_lookup(task);
 		ns = t ? READ_ONCE(t->ns) : NULL;
-		if (!ns)
+		if (!ns) {
 			ns = &sipc_init_ns;
-		/* A zero count means @task just left @ns: look again. */
-	} while (!sipc_ns_tryget(ns));
+			sipc_ns_get(ns);
+			break;
+		}
+		/*
+		 * A zero count means @task just left @ns. Namespaces are
+		 * SLAB_TYPESAFE_BY_RCU, so @ns may even be another namespace
+		 * by now: the reference holds only if @task is still in it.
+		 */
+		if (sipc_ns_tryget(ns)) {
+			if (READ_ONCE(t->ns) == ns)
+				break;
+			sipc_ns_put(ns);
+		}
+	}
 	rcu_read_unlock();
 	return ns;
 }
@@ -185,9 +197,17 @@ int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
 /* What is left of a task's exit once it is unhashed: process context. */
 static void task_exit_finish(struct sipc_task *t)
 {
+	struct sipc_ns *ns = t->ns;
+
 	sipc_shm_exit_task(t);
-	if (t->ns)
-		sipc_ns_put_in_task(t->ns);
+	/*
+	 * Unhashed, @t may still be seen under RCU by sipc_task_ns_get(),
+	 * which trusts @t->ns only while it holds: clear it before the put
+	 * that may free the namespace for its memory to become another.
+	 */
+	WRITE_ONCE(t->ns, NULL);
+	if (ns)
+		sipc_ns_put_in_task(ns);
 	call_rcu(&t->rcu, task_free_rcu);
 }
 
