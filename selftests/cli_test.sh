@@ -110,6 +110,8 @@ grep -q 'no such process' $t/out
 ok $? "... says no such process"
 expect_rc 5 "ipcs --ns of a namespace that does not exist" shadowipc ipcs --ns 999999
 expect_rc 5 "nsenter --ns of a namespace that does not exist" shadowipc nsenter --ns 999999 -- true
+[ "$(wc -l <$t/out)" -eq 1 ] && grep -q 'no shadow namespace 999999' $t/out
+ok $? "... says so, once"
 if id nobody >/dev/null 2>&1 && as_nobody true 2>/dev/null; then
 	as_nobody "shadowipc nsenter -t $pid -- true" >$t/out 2>&1
 	rc=$?

@@ -243,19 +243,16 @@ int cmd_nsenter(const struct cmd *cmd, int argc, char **argv)
 			return EXIT_FAIL;
 		e = ns_find(&list, ns);
 		if (!e || e->handle < 0) {
-			if (e || list.from_proc) {
+			if (e)
 				pr_err("namespace %llu: no process or handle you may use to enter it",
 				       ns);
-				code = e ? EXIT_PERM : EXIT_NOENT;
-				if (!e)
-					pr_err("no shadow namespace %llu", ns);
-			} else {
+			else if (list.from_proc)
+				pr_err("no shadow namespace %llu", ns);
+			else
 				pr_err("no shadow namespace %llu among those your processes can see",
 				       ns);
-				code = EXIT_NOENT;
-			}
 			ns_list_free(&list);
-			return code;
+			return e ? EXIT_PERM : EXIT_NOENT;
 		}
 		h = e->handle;
 		e->handle = -1;
