@@ -15,17 +15,6 @@
 #define SHADOW_SYS	"/proc/shadowipc/sys/kernel/"
 #define MAX_NS_PARAM	"/sys/module/shadowipc/parameters/max_namespaces"
 
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 /* Shared tallies of what the racers got. */
 struct tally {
 	int ok;
@@ -120,17 +109,6 @@ FIXTURE_TEARDOWN(exhaust)
 {
 }
 
-static void expect_settled(struct __test_metadata *_metadata,
-			   const struct shadowipc_status *before)
-{
-	struct shadowipc_status after = sipc_status();
-
-	EXPECT_EQ(before->namespaces, after.namespaces);
-	EXPECT_EQ(before->bindings, after.bindings);
-	EXPECT_EQ(before->handles, after.handles);
-	EXPECT_EQ(before->segments, after.segments);
-}
-
 /* In a namespace of its own: write @limit=@value, race @fn. */
 static int race_under_limit(struct tally *t, const char *limit,
 			    const char *value, int (*fn)(void))
@@ -138,7 +116,7 @@ static int race_under_limit(struct tally *t, const char *limit,
 	pid_t pid = fork();
 
 	if (!pid) {
-		if (shadowipc_unshare(NULL) || write_str(limit, value))
+		if (shadowipc_unshare(NULL) || sipc_write_str(limit, value))
 			_exit(100);
 		_exit(race(t, fn));
 	}
@@ -154,7 +132,7 @@ TEST_F(exhaust, shmmni_from_many_processes)
 	EXPECT_EQ(20, self->t->ok);
 	EXPECT_EQ(RACERS * TRIES - 20, self->t->enospc);
 	EXPECT_EQ(0, self->t->other);
-	expect_settled(_metadata, &self->before);
+	sipc_expect_settled(_metadata, &self->before);
 }
 
 TEST_F(exhaust, shmall_from_many_processes)
@@ -167,7 +145,7 @@ TEST_F(exhaust, shmall_from_many_processes)
 	EXPECT_EQ(13, self->t->ok);
 	EXPECT_EQ(RACERS * TRIES - 13, self->t->enospc);
 	EXPECT_EQ(0, self->t->other);
-	expect_settled(_metadata, &self->before);
+	sipc_expect_settled(_metadata, &self->before);
 }
 
 TEST_F(exhaust, max_namespaces_from_many_processes)
@@ -182,7 +160,7 @@ TEST_F(exhaust, max_namespaces_from_many_processes)
 	n = read(fd, old, sizeof(old) - 1);
 	close(fd);
 	ASSERT_GT(n, 0);
-	ASSERT_EQ(0, write_str(MAX_NS_PARAM, "25"));
+	ASSERT_EQ(0, sipc_write_str(MAX_NS_PARAM, "25"));
 	pid_t pid = fork();
 
 	ASSERT_GE(pid, 0);
@@ -193,11 +171,11 @@ TEST_F(exhaust, max_namespaces_from_many_processes)
 		_exit(race(self->t, make_namespace));
 	}
 	EXPECT_EQ(0, sipc_wait(pid));
-	ASSERT_EQ(0, write_str(MAX_NS_PARAM, old));
+	ASSERT_EQ(0, sipc_write_str(MAX_NS_PARAM, old));
 	EXPECT_EQ(25, self->t->ok);
 	EXPECT_EQ(RACERS * TRIES - 25, self->t->enospc);
 	EXPECT_EQ(0, self->t->other);
-	expect_settled(_metadata, &self->before);
+	sipc_expect_settled(_metadata, &self->before);
 }
 
 TEST_HARNESS_MAIN

@@ -68,26 +68,15 @@ static void take_snapshot(struct snapshot *s)
 	s->maps = count_maps();
 }
 
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 /* fail-nth applies to sleeping allocations too only when told so. */
 static void fault_attrs_setup(void)
 {
-	write_str("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
-	write_str("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N");
-	write_str("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N");
-	write_str("/sys/kernel/debug/fail_page_alloc/min-order", "0");
-	write_str("/sys/kernel/debug/failslab/verbose", "0");
-	write_str("/sys/kernel/debug/fail_page_alloc/verbose", "0");
+	sipc_write_str("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
+	sipc_write_str("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N");
+	sipc_write_str("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N");
+	sipc_write_str("/sys/kernel/debug/fail_page_alloc/min-order", "0");
+	sipc_write_str("/sys/kernel/debug/failslab/verbose", "0");
+	sipc_write_str("/sys/kernel/debug/fail_page_alloc/verbose", "0");
 }
 
 struct fault_case {

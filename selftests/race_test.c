@@ -66,17 +66,6 @@ FIXTURE_TEARDOWN(race)
 {
 }
 
-static void expect_settled(struct __test_metadata *_metadata,
-			   const struct shadowipc_status *before)
-{
-	struct shadowipc_status after = sipc_status();
-
-	EXPECT_EQ(before->namespaces, after.namespaces);
-	EXPECT_EQ(before->bindings, after.bindings);
-	EXPECT_EQ(before->handles, after.handles);
-	EXPECT_EQ(before->segments, after.segments);
-}
-
 /* Run @fn(@i, @end) in WORKERS processes; return how many failed. */
 static int run_workers(int (*fn)(int, double), double end)
 {
@@ -114,7 +103,7 @@ static void race_in_namespace(struct __test_metadata *_metadata,
 		_exit(10 + (settle ? settle() : 0));
 	}
 	EXPECT_EQ(10, sipc_wait(pid));
-	expect_settled(_metadata, before);
+	sipc_expect_settled(_metadata, before);
 }
 
 /*
@@ -331,7 +320,7 @@ TEST_F_TIMEOUT(race, unshare_setns_vs_fork_exit_teardown, 120)
 	if (!pid)
 		_exit(run_workers(ns_churn, self->end) ? 1 : 0);
 	EXPECT_EQ(0, sipc_wait(pid));
-	expect_settled(_metadata, &self->before);
+	sipc_expect_settled(_metadata, &self->before);
 }
 
 /* Objects and bytes of @kind left in the caller's namespace. */

@@ -72,4 +72,31 @@ static inline struct shadowipc_status sipc_status(void)
 	return st;
 }
 
+/* write(2) all of @v to @path. Return: 0, or -1 with errno set. */
+static inline int sipc_write_str(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * The module-wide counts are back to @before: what a test made is gone
+ * (include after the kselftest harness, whose EXPECT_EQ this uses).
+ */
+static inline void sipc_expect_settled(struct __test_metadata *_metadata,
+				       const struct shadowipc_status *before)
+{
+	struct shadowipc_status after = sipc_status();
+
+	EXPECT_EQ(before->namespaces, after.namespaces);
+	EXPECT_EQ(before->bindings, after.bindings);
+	EXPECT_EQ(before->handles, after.handles);
+	EXPECT_EQ(before->segments, after.segments);
+}
+
 #endif /* _SIPC_TEST_H */
