@@ -38,4 +38,16 @@
 #define sipc_eventfd_signal(ctx)	eventfd_signal(ctx, 1)
 #endif
 
+/*
+ * vma->vm_flags became read-only outside mm in 6.3, changed through
+ * vm_flags_mod() and friends. sipc_vm_flags_mod() sets @set and clears
+ * @clear on both.
+ */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define sipc_vm_flags_mod(vma, set, clear)	vm_flags_mod(vma, set, clear)
+#else
+#define sipc_vm_flags_mod(vma, set, clear)				\
+	((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
+#endif
+
 #endif /* _SHADOWIPC_COMPAT_H */

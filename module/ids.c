@@ -112,6 +112,7 @@ void sipc_ids_init(struct sipc_ids *ids, struct sipc_ns *ns,
 	ids->next_id = -1;
 	ids->ns = ns;
 	ids->kind = kind;
+	ids->keys = NULL;
 }
 
 /**
@@ -123,6 +124,7 @@ void sipc_ids_init(struct sipc_ids *ids, struct sipc_ns *ns,
 void sipc_ids_destroy(struct sipc_ids *ids)
 {
 	WARN_ON_ONCE(ids->in_use);
+	sipc_keys_destroy(ids);
 	idr_destroy(&ids->idr);
 }
 
@@ -230,6 +232,7 @@ int sipc_ids_add(struct sipc_ids *ids, struct sipc_perm *new, int limit)
 
 static void ids_key_remove(struct sipc_perm *perm)
 {
+	sipc_keys_unpublish(perm->ids, perm);
 	if (perm->key != IPC_PRIVATE)
 		WARN_ON_ONCE(rhashtable_remove_fast(&ids_keys, &perm->khtnode,
 						    ids_key_params));
@@ -480,6 +483,7 @@ int sipc_perm_update(struct ipc64_perm *in, struct sipc_perm *perm)
 	perm->uid = uid;
 	perm->gid = gid;
 	perm->mode = (perm->mode & ~0777) | (in->mode & 0777);
+	sipc_keys_refresh(perm->ids, perm);
 	return 0;
 }
 
@@ -508,6 +512,15 @@ void sipc_perm_putref(struct sipc_perm *perm, void (*free)(struct rcu_head *))
 		call_rcu(&perm->rcu, free);
 }
 
+/* Show the new object @id in the shared key table, now that it is usable. */
+static void ids_key_publish(struct sipc_ids *ids, int id)
+{
+	struct sipc_perm *perm = idr_find(&ids->idr, sipc_id_to_idx(id));
+
+	if (!WARN_ON_ONCE(!perm))
+		sipc_keys_publish(ids, perm);
+}
+
 /**
  * sipc_ids_get() - the get call of every kind (Linux's ipcget())
  * @ids: the table
@@ -529,15 +542,22 @@ int sipc_ids_get(struct sipc_ids *ids, key_t key, int flg,
 	struct sipc_perm *perm;
 	int err;
 
-	down_write(&ids->rwsem);
 	if (key == IPC_PRIVATE) {
+		down_write(&ids->rwsem);
 		err = ops->newobj(ids, key, flg, arg);
 		goto out_up;
 	}
+	/* What a view saying "ask the device" sends here. */
+	sipc_view_recheck();
+	down_write(&ids->rwsem);
 	perm = sipc_ids_find_key(ids, key);
 	if (!perm) {
-		err = (flg & IPC_CREAT) ? ops->newobj(ids, key, flg, arg) :
-					  -ENOENT;
+		err = -ENOENT;
+		if (flg & IPC_CREAT) {
+			err = ops->newobj(ids, key, flg, arg);
+			if (err >= 0)
+				ids_key_publish(ids, err);
+		}
 		goto out_up;
 	}
 	if ((flg & IPC_CREAT) && (flg & IPC_EXCL))

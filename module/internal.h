@@ -26,6 +26,7 @@
  * Lock order, outermost first::
  *
  *   mm->mmap_lock
+ *     sipc_view.lock            (a mutex per address space's view, view.c)
  *     sipc_ids.rwsem            (one per namespace and IPC kind)
  *       rcu_read_lock
  *         sipc_perm.lock        (one per IPC object, a spinlock)
@@ -38,14 +39,19 @@
  *                               NS_INFO's fill for the namespace list)
  *   sipc_mq.lock                (one POSIX queue; a leaf, sleeps with
  *                               schedule() only after dropping it)
- *   sipc_ns_list_lock, sipc_task table bucket locks: leaves, taken alone
+ *   sipc_ns_list_lock, sipc_task table bucket locks, sipc_views_lock:
+ *                               leaves, taken alone
  *
  * What each protects:
  *
  * - sipc_ids.rwsem: the id table of one kind in one namespace (the idr,
  *   in_use, seq, max_idx, last_idx, next_id) and the key table entries of
- *   that kind; write for insert/remove and everything that may destroy an
- *   object, read for listings and IPC_INFO/SHM_INFO.
+ *   that kind, in the module's table and in the one shared with userspace
+ *   (keys.c: its slots are written only under it, for write); write for
+ *   insert/remove and everything that may destroy an object, read for
+ *   listings and IPC_INFO/SHM_INFO.
+ * - sipc_view.lock: computing and writing one address space's view page.
+ * - sipc_views_lock: the table of views by mm.
  * - sipc_perm.lock: the mutable fields of one object and its @deleted flag.
  * - sipc_task.lock: the list of segments a task created (shm_clist).
  * - sipc_ns_list_lock: the list of every namespace (for listings/unload).
@@ -110,6 +116,7 @@ struct sipc_ns_owner;
  * @next_id: the id the next allocation asks for, -1 when unset
  * @ns: the namespace holding this table
  * @kind: which table of @ns this is
+ * @keys: the key table shared with userspace (keys.c), NULL until mapped
  */
 struct sipc_ids {
 	struct rw_semaphore rwsem;	/* protects this table and its keys */
@@ -121,6 +128,7 @@ struct sipc_ids {
 	int next_id;
 	struct sipc_ns *ns;
 	enum sipc_kind kind;
+	struct sipc_keys *keys;
 };
 
 /**
@@ -134,6 +142,8 @@ struct sipc_ids {
  * @cuid: creator
  * @cgid: creator group
  * @mode: permission bits plus kind-specific state bits
+ * @get_size: the largest size a get of @key may ask for (shm: the segment
+ *	size; 0 for the others), as the shared key table shows it
  * @seq: sequence number part of @id
  * @ids: table the object is (or was) in
  * @khtnode: entry in the key table (not for IPC_PRIVATE)
@@ -150,6 +160,7 @@ struct sipc_perm {
 	kuid_t cuid;
 	kgid_t cgid;
 	umode_t mode;
+	u64 get_size;
 	unsigned long seq;
 	struct sipc_ids *ids;
 	struct rhash_head khtnode;
@@ -245,8 +256,10 @@ extern struct sipc_ns sipc_init_ns;
 extern struct workqueue_struct *sipc_wq;
 extern unsigned int sipc_max_namespaces;
 
-/* main.c: ioctl handlers shared with handle files */
+/* main.c: ioctl handlers shared with handle files; the device's mmap */
 long sipc_ioctl_ns_info(void __user *uarg, struct sipc_ns *handle_ns);
+struct vm_area_struct;
+int sipc_vma_read_only(struct vm_area_struct *vma, unsigned long size);
 
 /* ns.c: namespace life cycle */
 int sipc_ns_module_init(void);
@@ -267,6 +280,7 @@ struct sipc_ns *sipc_current_ns(void);
 struct sipc_task *sipc_current_task_get_or_create(void);
 int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare);
 struct sipc_ns *sipc_task_ns_get(struct task_struct *task);
+bool sipc_task_group_all_in(struct sipc_ns *ns);
 u64 sipc_task_bindings(void);
 
 /* handle.c: namespace handle files */
@@ -274,6 +288,19 @@ struct file *sipc_handle_create(pid_t pid);
 struct sipc_ns *sipc_handle_ns_get(int fd);
 struct sipc_ns *sipc_handle_file_ns(struct file *file);
 u64 sipc_handle_count(void);
+
+/* keys.c: key tables shared read-only with userspace */
+struct sipc_keys;
+void sipc_keys_publish(struct sipc_ids *ids, struct sipc_perm *perm);
+void sipc_keys_refresh(struct sipc_ids *ids, struct sipc_perm *perm);
+void sipc_keys_unpublish(struct sipc_ids *ids, struct sipc_perm *perm);
+void sipc_keys_destroy(struct sipc_ids *ids);
+int sipc_keys_mmap(struct vm_area_struct *vma, enum sipc_kind kind);
+
+/* view.c: which namespace an address space's tasks are in, for userspace */
+void sipc_view_switched(void);
+void sipc_view_recheck(void);
+int sipc_view_mmap(struct vm_area_struct *vma);
 
 /* ids.c: generic id/key tables and permission rules (ipc/util.c) */
 int sipc_ids_module_init(void);

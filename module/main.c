@@ -10,6 +10,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mqueue.h>
 #include <linux/sem.h>
@@ -17,6 +18,7 @@
 #include <linux/time64.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static unsigned short mode = 0666;
@@ -465,8 +467,41 @@ static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/**
+ * sipc_vma_read_only() - check and seal a read-only mapping of the device
+ * @vma: the mapping
+ * @size: the only length it may have
+ *
+ * Context: mmap_lock held for write (as ->mmap).
+ * Return: 0, -EINVAL (length) or -EACCES (PROT_WRITE on a shared mapping).
+ */
+int sipc_vma_read_only(struct vm_area_struct *vma, unsigned long size)
+{
+	if (vma->vm_end - vma->vm_start != size)
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE)
+		return -EACCES;
+	sipc_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYWRITE);
+	return 0;
+}
+
+/* The shared key tables and the view: see the uapi header. */
+static int sipc_dev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	enum sipc_kind kind;
+
+	if (off == SHADOWIPC_MMAP_VIEW)
+		return sipc_view_mmap(vma);
+	for (kind = SIPC_SHM; kind < SIPC_NR_IDS; kind++)
+		if (off == SHADOWIPC_MMAP_KEYS(kind))
+			return sipc_keys_mmap(vma, kind);
+	return -EINVAL;
+}
+
 static const struct file_operations sipc_dev_fops = {
 	.owner = THIS_MODULE,
+	.mmap = sipc_dev_mmap,
 	.unlocked_ioctl = sipc_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

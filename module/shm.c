@@ -632,6 +632,7 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 	shp->dtim = 0;
 	shp->ctim = ktime_get_real_seconds();
 	shp->segsz = size;
+	shp->perm.get_size = size;
 	shp->nattch = 0;
 	shp->file = file;
 

@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
@@ -191,7 +192,45 @@ int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
 	task_bind_count(old, -1);
 	if (old)
 		sipc_ns_put_in_task(old);
+	sipc_view_switched();
 	return 0;
+}
+
+/**
+ * sipc_task_group_all_in() - are all users of the caller's mm in @ns
+ * @ns: the namespace
+ *
+ * True only if every user of current->mm is a thread of the caller's
+ * group (no vfork child, no other CLONE_VM task, no transient mm user)
+ * and every one of them is in @ns. A thread being created may already
+ * count as a user: that answers false, never a wrong true.
+ *
+ * Context: process context.
+ * Return: the answer.
+ */
+bool sipc_task_group_all_in(struct sipc_ns *ns)
+{
+	struct mm_struct *mm = current->mm;
+	struct task_struct *thread;
+	struct sipc_task *t;
+	struct sipc_ns *tns;
+	int users = 0;
+	bool all = true;
+
+	rcu_read_lock();
+	for_each_thread(current, thread) {
+		if (READ_ONCE(thread->mm) != mm)
+			continue;
+		users++;
+		t = task_lookup(thread);
+		tns = t ? READ_ONCE(t->ns) : NULL;
+		if ((tns ?: &sipc_init_ns) != ns) {
+			all = false;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return all && atomic_read(&mm->mm_users) == users;
 }
 
 /* What is left of a task's exit once it is unhashed: process context. */

@@ -500,6 +500,90 @@ struct shadowipc_mq_getsetattr {
 	__u32 flags;
 };
 
+/*
+ * Shared key tables: a get of an existing key answered without a system
+ * call. Two read-only MAP_SHARED mappings of the device (PROT_WRITE is
+ * refused, EINVAL for a wrong length or offset):
+ *
+ * - SHADOWIPC_MMAP_VIEW, one page, a struct shadowipc_view. Its @ns_id is
+ *   the namespace every task using this address space is in, or 0 when
+ *   they are not all in one (or might not be): then ask the device. It is
+ *   updated before a namespace switch returns; a process forked later
+ *   gets a view of its own.
+ * - SHADOWIPC_MMAP_KEYS(kind), SHADOWIPC_KEYS_SIZE bytes, the key table
+ *   of one kind (SHADOWIPC_KIND_SHM, _MSG or _SEM) of the caller's
+ *   namespace: a struct shadowipc_keys_head page, then
+ *   SHADOWIPC_KEYS_SLOTS slots. The table of a namespace stays the same
+ *   for its whole life; @ns_id in its head says whose it is.
+ *
+ * The slots cache the objects that have a key: a key is in one of the
+ * SHADOWIPC_KEYS_PROBES slots from shadowipc_key_hash(key) on (wrapping),
+ * or not cached. A slot holds one object's key (0 when empty), id, mode
+ * bits and, for shm, its size; @seq is odd while the module rewrites it,
+ * so a reader reads @seq, the fields, then @seq again, and trusts the
+ * fields only if both reads are the same even number.
+ *
+ * A get(key, size, flg) found in a slot returns the slot's id exactly
+ * when Linux would succeed for every caller: not IPC_CREAT | IPC_EXCL,
+ * @size at most the slot's size (shm; 0 for msg, and nsems 0 for sem),
+ * and every bit of flg's requested access granted to owner, group and
+ * others alike. Anything else, and a key not found, is asked of the
+ * device, which gives Linux's answer.
+ */
+#define SHADOWIPC_MMAP_VIEW		0ULL
+#define SHADOWIPC_MMAP_KEYS(kind)	(((__u64)(kind) + 1) << 32)
+#define SHADOWIPC_KEYS_SLOT_BITS	16
+#define SHADOWIPC_KEYS_SLOTS		(1U << SHADOWIPC_KEYS_SLOT_BITS)
+#define SHADOWIPC_KEYS_PROBES		8
+#define SHADOWIPC_KEYS_HEAD_SIZE	4096
+#define SHADOWIPC_KEYS_SIZE		(SHADOWIPC_KEYS_HEAD_SIZE + \
+					 SHADOWIPC_KEYS_SLOTS * 32)
+
+/**
+ * struct shadowipc_view - the page at SHADOWIPC_MMAP_VIEW
+ * @ns_id: the namespace of every task of this address space, or 0
+ */
+struct shadowipc_view {
+	__u64 ns_id;
+};
+
+/**
+ * struct shadowipc_keys_head - the first page of a key table
+ * @ns_id: the namespace whose table this is
+ * @kind: SHADOWIPC_KIND_SHM, _MSG or _SEM
+ * @pad: zero
+ */
+struct shadowipc_keys_head {
+	__u64 ns_id;
+	__u32 kind;
+	__u32 pad;
+};
+
+/**
+ * struct shadowipc_key_slot - one cached key
+ * @seq: even when stable, odd while being rewritten
+ * @key: the key; 0 for an empty slot
+ * @id: the object's id
+ * @mode: the object's permission bits (0777)
+ * @size: the largest size a get may ask for: the segment size for shm,
+ *	0 for msg and sem
+ * @pad: zero
+ */
+struct shadowipc_key_slot {
+	__u32 seq;
+	__s32 key;
+	__s32 id;
+	__u32 mode;
+	__u64 size;
+	__u64 pad;
+};
+
+/* The first slot to probe for @key. */
+static inline __u32 shadowipc_key_hash(__s32 key)
+{
+	return ((__u32)key * 0x9e3779b1U) >> (32 - SHADOWIPC_KEYS_SLOT_BITS);
+}
+
 /* 0x00-0x0f: module */
 #define SHADOWIPC_IOC_VERSION	_IOR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
 #define SHADOWIPC_IOC_STATUS	_IOR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
