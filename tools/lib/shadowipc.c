@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "keys.h"
 #include "shadowipc.h"
 
 static int dev_fd = -1;
@@ -118,7 +119,11 @@ int shadowipc_shmget(key_t key, size_t size, int shmflg)
 	struct shadowipc_shmget a = {
 		.size = size, .key = key, .shmflg = shmflg,
 	};
+	int id = sipc_keys_lookup(SHADOWIPC_KIND_SHM, key, shmflg, size,
+				  shadowipc_fd);
 
+	if (id >= 0)
+		return id;
 	return dev_ioctl(SHADOWIPC_IOC_SHMGET, &a);
 }
 
@@ -152,7 +157,11 @@ int shadowipc_shmctl(int shmid, int cmd, struct shmid_ds *buf)
 int shadowipc_msgget(key_t key, int msgflg)
 {
 	struct shadowipc_msgget a = { .key = key, .msgflg = msgflg };
+	int id = sipc_keys_lookup(SHADOWIPC_KIND_MSG, key, msgflg, 0,
+				  shadowipc_fd);
 
+	if (id >= 0)
+		return id;
 	return dev_ioctl(SHADOWIPC_IOC_MSGGET, &a);
 }
 
@@ -191,7 +200,11 @@ int shadowipc_semget(key_t key, int nsems, int semflg)
 	struct shadowipc_semget a = {
 		.key = key, .nsems = nsems, .semflg = semflg,
 	};
+	int id = sipc_keys_lookup(SHADOWIPC_KIND_SEM, key, semflg,
+				  (uint64_t)(int64_t)nsems, shadowipc_fd);
 
+	if (id >= 0)
+		return id;
 	return dev_ioctl(SHADOWIPC_IOC_SEMGET, &a);
 }
 

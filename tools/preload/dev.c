@@ -186,6 +186,13 @@ int sipc_dev(enum sipc_kind kind)
 	return nfd;
 }
 
+int sipc_keys_devfd(void)
+{
+	int fd = sipc_dev(SIPC_NS);
+
+	return fd < 0 ? -1 : fd;
+}
+
 bool sipc_kind_fallthrough(enum sipc_kind kind)
 {
 	return __atomic_load_n(&unsupported[kind], __ATOMIC_RELAXED) &&

@@ -48,6 +48,9 @@ int sipc_dev(enum sipc_kind kind);
  */
 long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind);
 
+/* The device fd for the shared key tables' first mappings, or -1. */
+int sipc_keys_devfd(void);
+
 /* True when the ioctl for @kind failed with ENOTTY earlier and the
  * environment asks for fall-through. */
 bool sipc_kind_fallthrough(enum sipc_kind kind);

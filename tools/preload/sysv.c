@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "keys.h"
 #include "preload.h"
 
 /*
@@ -42,6 +43,11 @@ long sipc_shmget(long key, unsigned long size, long shmflg)
 	struct shadowipc_shmget a = {
 		.size = size, .key = (int)key, .shmflg = (int)shmflg,
 	};
+	int id = sipc_keys_lookup(SHADOWIPC_KIND_SHM, (int)key, (int)shmflg,
+				  size, sipc_keys_devfd);
+
+	if (id >= 0)
+		return id;
 
 	SIPC_CALL(SIPC_SHM, SHADOWIPC_IOC_SHMGET, &a,
 		  SIPC_REAL(shmget)((key_t)key, size, (int)shmflg));
@@ -95,6 +101,11 @@ long sipc_shmctl(long shmid, long cmd, unsigned long buf)
 long sipc_msgget(long key, long msgflg)
 {
 	struct shadowipc_msgget a = { .key = (int)key, .msgflg = (int)msgflg };
+	int id = sipc_keys_lookup(SHADOWIPC_KIND_MSG, (int)key, (int)msgflg,
+				  0, sipc_keys_devfd);
+
+	if (id >= 0)
+		return id;
 
 	SIPC_CALL(SIPC_MSG, SHADOWIPC_IOC_MSGGET, &a,
 		  SIPC_REAL(msgget)((key_t)key, (int)msgflg));
@@ -142,6 +153,12 @@ long sipc_semget(long key, long nsems, long semflg)
 	struct shadowipc_semget a = {
 		.key = (int)key, .nsems = (int)nsems, .semflg = (int)semflg,
 	};
+	int id = sipc_keys_lookup(SHADOWIPC_KIND_SEM, (int)key, (int)semflg,
+				  (uint64_t)(int64_t)(int)nsems,
+				  sipc_keys_devfd);
+
+	if (id >= 0)
+		return id;
 
 	SIPC_CALL(SIPC_SEM, SHADOWIPC_IOC_SEMGET, &a,
 		  SIPC_REAL(semget)((key_t)key, (int)nsems, (int)semflg));
