@@ -96,13 +96,14 @@ void samples_free(struct samples *s)
 
 /*
  * Run @fn (one operation) for @dur seconds, in batches of about
- * BATCH_TARGET seconds, and time every batch. The host running the guest
+ * BATCH_TARGET seconds (sized after a warm-up), and time every batch. The host running the guest
  * is shared, and a vCPU the host deschedules stretches whatever batch is
  * running then; the median batch time is not moved by that, the mean is.
  * Returns 0 with @out->rate = batch size / median batch time and
  * @out->mean_rate = operations / elapsed time, or -1 (@rp says why).
  */
 #define BATCH_TARGET 100e-6
+#define BATCH_MAX 65536
 
 int timed_run(int (*fn)(void *ctx, struct reply *rp), void *ctx, double dur,
 	      struct reply *rp, struct rate *out)
@@ -112,13 +113,22 @@ int timed_run(int (*fn)(void *ctx, struct reply *rp), void *ctx, double dur,
 	long ops = 0;
 	int batch, k;
 
-	ta = now();
-	for (k = 0; k < 8; k++)		/* warm up, and size the batches */
+	/* Warm up: first calls may map, fault in or allocate. */
+	for (k = 0; k < 8; k++)
 		if (fn(ctx, rp))
 			return -1;
-	est = (now() - ta) / 8;
+	/* Size the batches from runs of 1, 2, 4... warm operations. */
+	for (batch = 1; batch < BATCH_MAX; batch *= 2) {
+		ta = now();
+		for (k = 0; k < batch; k++)
+			if (fn(ctx, rp))
+				return -1;
+		est = (now() - ta) / batch;
+		if (est * batch >= BATCH_TARGET / 4)
+			break;
+	}
 	batch = est > 0 ? (int)(BATCH_TARGET / est) : 1;
-	batch = batch < 1 ? 1 : batch > 1024 ? 1024 : batch;
+	batch = batch < 1 ? 1 : batch > BATCH_MAX ? BATCH_MAX : batch;
 	t0 = ta = now();
 	do {
 		for (k = 0; k < batch; k++)
