@@ -6,15 +6,10 @@
  * libshadowipc answers gets of cached keys without a system call, with
  * the device's answer every time.
  */
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
@@ -128,27 +123,6 @@ static int dev_shmget(int key, uint64_t size, int flg)
 	struct shadowipc_shmget a = { .size = size, .key = key, .shmflg = flg };
 
 	return ioctl(shadowipc_fd(), SHADOWIPC_IOC_SHMGET, &a);
-}
-
-/* From here on, every ioctl() of this process fails with EPERM. */
-static int forbid_ioctl(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -1;
-	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
 static int view_follows_switches(void *arg)
@@ -276,6 +250,51 @@ TEST_F(keys, table_follows_objects)
 	EXPECT_EQ(0, in_new_ns(table_follows_objects, NULL));
 }
 
+static int full_window_leaves_key_uncached(void *arg)
+{
+	int keys[SHADOWIPC_KEYS_PROBES + 1], ids[SHADOWIPC_KEYS_PROBES + 1];
+	const struct shadowipc_keys_head *shm = map_keys(SHADOWIPC_KIND_SHM);
+	const int last = SHADOWIPC_KEYS_PROBES;
+	uint32_t h = shadowipc_key_hash(KEY);
+	const struct shadowipc_key_slot *s;
+	int i, n = 0, k;
+
+	if (!shm)
+		return 1;
+	/* one more key than there are probes, all starting at one slot */
+	for (k = KEY; n <= last; k++)
+		if (shadowipc_key_hash(k) == h)
+			keys[n++] = k;
+	for (i = 0; i <= last; i++) {
+		ids[i] = shadowipc_shmget(keys[i], 4096,
+					  IPC_CREAT | IPC_EXCL | 0666);
+		if (ids[i] < 0)
+			return 2;
+	}
+	for (i = 0; i < last; i++) {
+		s = find_slot(shm, keys[i]);
+		if (!s || s->id != ids[i])
+			return 3;
+	}
+	if (find_slot(shm, keys[last]))
+		return 4;	/* no room for it */
+	/* uncached, it is still found: by the device */
+	for (i = 0; i <= last; i++)
+		if (shadowipc_shmget(keys[i], 0, 0) != ids[i])
+			return 5;
+	/* a slot freed later is not back-filled; the device still answers */
+	if (shadowipc_shmctl(ids[0], IPC_RMID, NULL) || find_slot(shm, keys[0]) ||
+	    find_slot(shm, keys[last]) ||
+	    shadowipc_shmget(keys[last], 0, 0) != ids[last])
+		return 6;
+	return used_slots(shm) == last - 1 ? 0 : 7;
+}
+
+TEST_F(keys, key_with_no_free_probe_slot_is_not_cached)
+{
+	EXPECT_EQ(0, in_new_ns(full_window_leaves_key_uncached, NULL));
+}
+
 static int gets_without_ioctl(void *arg)
 {
 	int shm, shm600, q, set;
@@ -290,7 +309,7 @@ static int gets_without_ioctl(void *arg)
 	if (shadowipc_shmget(KEY, 0, 0) != shm ||
 	    shadowipc_msgget(KEY, 0) != q || shadowipc_semget(KEY, 0, 0) != set)
 		return 2;
-	if (forbid_ioctl())
+	if (sipc_forbid_ioctl())
 		return errno == EINVAL || errno == ENOSYS ? NO_SECCOMP : 3;
 	if (dev_shmget(KEY, 0, 0) != -1 || errno != EPERM)
 		return 4;	/* the filter holds */

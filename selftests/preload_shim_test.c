@@ -170,6 +170,47 @@ TEST_F(shim, syscall_is_interposed_for_ipc_numbers_only)
 	EXPECT_EQ(EBADF, errno);
 }
 
+/* In a child: cached gets answer with every ioctl() failing. */
+static int cached_gets(void)
+{
+	key_t key = 0x5e1f0003;
+	int shm, q, set;
+
+	shm = shmget(key, 4096, IPC_CREAT | 0666);
+	q = msgget(key, IPC_CREAT | 0666);
+	set = semget(key, 1, IPC_CREAT | 0666);
+	if (shm < 0 || q < 0 || set < 0)
+		return 1;
+	/* the first gets of a key map the tables */
+	if (shmget(key, 0, 0) != shm || msgget(key, 0) != q ||
+	    semget(key, 0, 0) != set)
+		return 2;
+	if (sipc_forbid_ioctl())
+		return errno == EINVAL || errno == ENOSYS ? 99 : 3;
+	if (shmget(key, 4096, 0666) != shm || msgget(key, 0) != q ||
+	    semget(key, 0, 0) != set || syscall(SYS_shmget, key, 0, 0) != shm)
+		return 4;
+	/* the rest still goes to the device */
+	errno = 0;
+	if (shmget(IPC_PRIVATE, 4096, 0600) != -1 || errno != EPERM)
+		return 5;
+	return 0;
+}
+
+TEST_F(shim, cached_gets_make_no_device_call)
+{
+	pid_t pid = fork();
+	int st;
+
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(cached_gets());
+	st = sipc_wait(pid);
+	if (st == 99)
+		SKIP(return, "seccomp filters not in this kernel (CONFIG_SECCOMP_FILTER)");
+	EXPECT_EQ(0, st);
+}
+
 TEST_F(shim, msg_and_sem_calls)
 {
 	struct { long type; char text[16]; } m = { 7, "hello" }, r;
