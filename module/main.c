@@ -473,7 +473,7 @@ static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
  * @size: the only length it may have
  *
  * Context: mmap_lock held for write (as ->mmap).
- * Return: 0, -EINVAL (length) or -EACCES (PROT_WRITE on a shared mapping).
+ * Return: 0, -EINVAL (length) or -EACCES (PROT_WRITE).
  */
 int sipc_vma_read_only(struct vm_area_struct *vma, unsigned long size)
 {

@@ -502,8 +502,9 @@ struct shadowipc_mq_getsetattr {
 
 /*
  * Shared key tables: a get of an existing key answered without a system
- * call. Two read-only MAP_SHARED mappings of the device (PROT_WRITE is
- * refused, EINVAL for a wrong length or offset):
+ * call. Two read-only MAP_SHARED mappings of the device (EACCES with
+ * PROT_WRITE, EINVAL for a wrong length or offset; mprotect() cannot add
+ * PROT_WRITE later):
  *
  * - SHADOWIPC_MMAP_VIEW, one page, a struct shadowipc_view. Its @ns_id is
  *   the namespace every task using this address space is in, or 0 when
