@@ -295,6 +295,7 @@ void sipc_keys_publish(struct sipc_ids *ids, struct sipc_perm *perm);
 void sipc_keys_refresh(struct sipc_ids *ids, struct sipc_perm *perm);
 void sipc_keys_unpublish(struct sipc_ids *ids, struct sipc_perm *perm);
 void sipc_keys_destroy(struct sipc_ids *ids);
+u64 sipc_keys_bytes(struct sipc_ids *ids);
 int sipc_keys_mmap(struct vm_area_struct *vma, enum sipc_kind kind);
 
 /* view.c: which namespace an address space's tasks are in, for userspace */

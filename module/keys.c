@@ -26,12 +26,14 @@
  * struct sipc_keys - one kind's shared key table in one namespace
  * @kref: the id table's reference and one per mapping
  * @kind: which kind's keys
+ * @nr_pages: the pages allocated so far, for /proc/shadowipc/namespaces
  * @pages: the head page, then the slot pages; NULL until first used, set
  *	once (cmpxchg) and kept until the table is freed
  */
 struct sipc_keys {
 	struct kref kref;
 	enum sipc_kind kind;
+	atomic_t nr_pages;
 	struct page *pages[KEYS_PAGES];
 };
 
@@ -66,8 +68,9 @@ static struct page *keys_page(struct sipc_keys *k, unsigned int idx,
 	old = cmpxchg(&k->pages[idx], NULL, page);
 	if (old) {
 		put_page(page);
-		page = old;
+		return old;
 	}
+	atomic_inc(&k->nr_pages);
 	return page;
 }
 
@@ -204,6 +207,21 @@ void sipc_keys_destroy(struct sipc_ids *ids)
 	ids->keys = NULL;
 }
 
+/**
+ * sipc_keys_bytes() - the memory of one kind's shared key table
+ * @ids: the id table, of a namespace the caller keeps alive
+ *
+ * Context: any.
+ * Return: bytes of the pages allocated so far; 0 when never mapped.
+ */
+u64 sipc_keys_bytes(struct sipc_ids *ids)
+{
+	/* Pairs with keys_get()'s release: the table is initialized. */
+	struct sipc_keys *k = smp_load_acquire(&ids->keys);
+
+	return k ? (u64)atomic_read(&k->nr_pages) << PAGE_SHIFT : 0;
+}
+
 /*
  * The key table of @ids, created and filled with every keyed object on
  * first use, with a reference for the caller.
@@ -239,7 +257,8 @@ static struct sipc_keys *keys_get(struct sipc_ids *ids)
 			keys_insert(k, perm);
 		idx++;
 	}
-	ids->keys = k;
+	/* sipc_keys_bytes() reads it without the rwsem */
+	smp_store_release(&ids->keys, k);
 out_get:
 	kref_get(&k->kref);
 out_up:

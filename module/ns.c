@@ -374,6 +374,8 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
 static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
 {
 	struct shadowipc_ns_info info;
+	u64 key_bytes = 0;
+	enum sipc_kind k;
 
 	/* root sees every namespace, others those their euid created */
 	if (!uid_eq(m->file->f_cred->euid, ns->creator_euid) &&
@@ -382,13 +384,15 @@ static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
 	if (!sipc_ns_tryget(ns))
 		return;		/* dying: its teardown is queued */
 	sipc_ns_fill_info(ns, &info);
+	for (k = 0; k < SIPC_NR_IDS; k++)
+		key_bytes += sipc_keys_bytes(&ns->ids[k]);
 	sipc_ns_put(ns);
-	seq_printf(m, "%llu %u %u %u %u %u %llu %llu %llu %llu %llu %llu\n",
+	seq_printf(m, "%llu %u %u %u %u %u %llu %llu %llu %llu %llu %llu %llu\n",
 		   info.id, info.creator_uid, info.creator_gid, info.members,
 		   info.handles, info.refs,
 		   info.objects[SIPC_SHM], info.bytes[SIPC_SHM],
 		   info.objects[SIPC_MSG], info.bytes[SIPC_MSG],
-		   info.objects[SIPC_SEM], info.bytes[SIPC_SEM]);
+		   info.objects[SIPC_SEM], info.bytes[SIPC_SEM], key_bytes);
 }
 
 /**
@@ -396,7 +400,8 @@ static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
  * @m: the file, whose opener's credentials decide what it shows
  *
  * A header naming the columns, then one line per live namespace in id
- * order: the NS_INFO fields, creator ids as the opener sees them.
+ * order: the NS_INFO fields, creator ids as the opener sees them, then
+ * the memory of the namespace's shared key tables (keys.c).
  *
  * Context: process context; takes sipc_ns_lock.
  */
@@ -404,7 +409,7 @@ void sipc_ns_seq_show_all(struct seq_file *m)
 {
 	struct sipc_ns *ns;
 
-	seq_puts(m, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes\n");
+	seq_puts(m, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes\n");
 	ns_seq_show(m, &sipc_init_ns);
 	spin_lock(&sipc_ns_lock);
 	list_for_each_entry(ns, &sipc_ns_list, node)

@@ -463,7 +463,7 @@ TEST_F(proc, namespaces_lists_what_the_reader_may_see)
 		if (read_file("/proc/shadowipc/namespaces", buf, sizeof(buf)) < 0)
 			_exit(1);
 		nth_line(buf, 0, line, sizeof(line));
-		if (strcmp(line, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes"))
+		if (strcmp(line, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes"))
 			_exit(2);
 		if (shadowipc_unshare(&roots) ||
 		    shadowipc_shmget(IPC_PRIVATE, 8192, 0600) < 0)

@@ -14,11 +14,12 @@
  * live namespace in id order, all fields unsigned decimal separated by
  * blanks:
  *
- *   id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes
+ *   id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes
  *
  * (the fields of struct shadowipc_ns_info: creator euid and egid as seen
  * from the reader's user namespace, member tasks, open handles, all
- * references, then objects and bytes per kind). Columns are found by
+ * references, then objects and bytes per kind, then the bytes of the
+ * namespace's shared key tables). Columns are found by
  * name: unknown ones are ignored, missing ones read as 0, so the module
  * may add some (mq, mq_bytes).
  */
