@@ -51,7 +51,7 @@
  *   insert/remove and everything that may destroy an object, read for
  *   listings and IPC_INFO/SHM_INFO.
  * - sipc_view.lock: computing and writing one address space's view page.
- * - sipc_views_lock: the table of views by mm.
+ * - sipc_views_lock: changes of the table of views by mm (lookups: RCU).
  * - sipc_perm.lock: the mutable fields of one object and its @deleted flag.
  * - sipc_task.lock: the list of segments a task created (shm_clist).
  * - sipc_ns_list_lock: the list of every namespace (for listings/unload).

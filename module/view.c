@@ -23,12 +23,13 @@
 
 /**
  * struct sipc_view - the view of one mm
- * @node: in sipc_views, hashed by @mm
+ * @node: in sipc_views, hashed by @mm; looked up under RCU
  * @mm: the address space; the view goes with its last mapping, at the
  *	latest when the mm is torn down
  * @refs: the mappings of it
  * @lock: serializes computing and writing the page
  * @page: what userspace maps, a struct shadowipc_view
+ * @rcu: frees the view after lookups that may still see it
  */
 struct sipc_view {
 	struct hlist_node node;
@@ -36,11 +37,12 @@ struct sipc_view {
 	refcount_t refs;
 	struct mutex lock;	/* serializes updates of @page */
 	struct page *page;
+	struct rcu_head rcu;
 };
 
-static DEFINE_SPINLOCK(sipc_views_lock);	/* protects sipc_views */
+/* Protects changes of sipc_views; lookups take only rcu_read_lock(). */
+static DEFINE_SPINLOCK(sipc_views_lock);
 static DEFINE_HASHTABLE(sipc_views, 6);
-static atomic_t sipc_views_count = ATOMIC_INIT(0);
 
 static struct shadowipc_view *view_data(struct sipc_view *v)
 {
@@ -66,8 +68,7 @@ static struct sipc_view *view_create(struct mm_struct *mm, u64 ns_id,
 	mutex_init(&v->lock);
 	view_data(v)->ns_id = ns_id;
 	spin_lock(&sipc_views_lock);
-	hash_add(sipc_views, &v->node, (unsigned long)mm);
-	atomic_inc(&sipc_views_count);
+	hash_add_rcu(sipc_views, &v->node, (unsigned long)mm);
 	spin_unlock(&sipc_views_lock);
 	return v;
 }
@@ -77,16 +78,14 @@ static struct sipc_view *view_get(struct mm_struct *mm)
 {
 	struct sipc_view *v;
 
-	if (!atomic_read(&sipc_views_count))
-		return NULL;
-	spin_lock(&sipc_views_lock);
-	hash_for_each_possible(sipc_views, v, node, (unsigned long)mm) {
+	rcu_read_lock();
+	hash_for_each_possible_rcu(sipc_views, v, node, (unsigned long)mm) {
 		if (v->mm == mm && refcount_inc_not_zero(&v->refs)) {
-			spin_unlock(&sipc_views_lock);
+			rcu_read_unlock();
 			return v;
 		}
 	}
-	spin_unlock(&sipc_views_lock);
+	rcu_read_unlock();
 	return NULL;
 }
 
@@ -94,11 +93,10 @@ static void view_put(struct sipc_view *v)
 {
 	if (!refcount_dec_and_lock(&v->refs, &sipc_views_lock))
 		return;
-	hash_del(&v->node);
-	atomic_dec(&sipc_views_count);
+	hash_del_rcu(&v->node);
 	spin_unlock(&sipc_views_lock);
 	put_page(v->page);
-	kfree(v);
+	kfree_rcu(v, rcu);
 }
 
 /*
