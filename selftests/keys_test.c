@@ -122,17 +122,10 @@ static long long ns_key_bytes(uint64_t id)
 {
 	static char buf[1 << 16];
 	char *line, *tok, *save, *tsave;
-	int col = -1, i, fd;
-	ssize_t n;
+	int col = -1, i;
 
-	fd = open("/proc/shadowipc/namespaces", O_RDONLY);
-	if (fd < 0)
+	if (sipc_read_file("/proc/shadowipc/namespaces", buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	line = strtok_r(buf, "\n", &save);
 	for (i = 0, tok = strtok_r(line, " ", &tsave); tok;
 	     i++, tok = strtok_r(NULL, " ", &tsave))

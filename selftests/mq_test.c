@@ -276,16 +276,6 @@ TEST(notify_sigev_thread)
 	});
 }
 
-static void read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
-
-	buf[n > 0 ? n : 0] = 0;
-	if (fd >= 0)
-		close(fd);
-}
-
 TEST(proc_and_ns_info)
 {
 	SKIP_IF_NO_DEV();
@@ -298,7 +288,7 @@ TEST(proc_and_ns_info)
 		CHECK(q >= 0);
 		CHECK(open_q("/p2", O_RDWR, 0, 0) >= 0);
 		CHECK(!shadowipc_mq_send(q, "hello", 5, 0));
-		read_file("/proc/shadowipc/mqueue", buf, sizeof(buf));
+		sipc_read_file("/proc/shadowipc/mqueue", buf, sizeof(buf));
 		CHECK(strstr(buf, "name mode uid gid maxmsg msgsize curmsgs qsize"));
 		CHECK(strstr(buf, "/p1 0600 0 0 5 100 1 5 -1 0\n"));
 		CHECK(strstr(buf, "/p2 0600 0 0 10 8192 0 0 -1 0\n"));
@@ -306,7 +296,7 @@ TEST(proc_and_ns_info)
 		CHECK(info.objects[SHADOWIPC_KIND_MQ] == 2);
 		CHECK(info.bytes[SHADOWIPC_KIND_MQ] == 5);
 		CHECK(info.limits.mq_queues_max == 256);
-		read_file("/proc/shadowipc/sys/fs/mqueue/msg_max", buf,
+		sipc_read_file("/proc/shadowipc/sys/fs/mqueue/msg_max", buf,
 			  sizeof(buf));
 		CHECK(!strcmp(buf, "10\n"));
 		fd = open("/proc/shadowipc/sys/fs/mqueue/msg_max", O_WRONLY);
@@ -315,7 +305,7 @@ TEST(proc_and_ns_info)
 		CHECK(!shadowipc_ns_info(-1, &info));
 		CHECK(info.limits.mq_msg_max == 20);
 		CHECK(!shadowipc_mq_unlink("/p1"));
-		read_file("/proc/shadowipc/mqueue", buf, sizeof(buf));
+		sipc_read_file("/proc/shadowipc/mqueue", buf, sizeof(buf));
 		CHECK(!strstr(buf, "/p1"));
 		/* unlinked but open: still counted, as queues_count */
 		CHECK(!shadowipc_ns_info(-1, &info));

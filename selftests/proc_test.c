@@ -18,20 +18,6 @@
 #define SHADOW_SYS	"/proc/shadowipc/sys/kernel/"
 #define NATIVE_SYS	"/proc/sys/kernel/"
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY), n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
 /* write(2) @val to @path: 0, or the errno. */
 static int write_file(const char *path, const char *val)
 {
@@ -179,11 +165,11 @@ TEST_F(proc, sysvipc_files_match_linux)
 			if (kc->make(false) || kc->make(true))
 				_exit(2);
 			snprintf(path, sizeof(path), "/proc/sysvipc/%s", kc->file);
-			if (read_file(path, nat, sizeof(nat)) < 0)
+			if (sipc_read_file(path, nat, sizeof(nat)) < 0)
 				_exit(3);
 			snprintf(path, sizeof(path), "/proc/shadowipc/sysvipc/%s",
 				 kc->file);
-			if (read_file(path, sha, sizeof(sha)) < 0)
+			if (sipc_read_file(path, sha, sizeof(sha)) < 0)
 				_exit(4);
 			nth_line(nat, 0, l1, sizeof(l1));
 			nth_line(sha, 0, l2, sizeof(l2));
@@ -228,7 +214,7 @@ TEST_F(proc, sysvipc_shows_the_openers_namespace)
 		if (!strstr(buf, "     17185 "))	/* 0x4321, %10d */
 			_exit(4);
 		/* a fresh open shows the new, empty namespace */
-		n = read_file("/proc/shadowipc/sysvipc/shm", buf, sizeof(buf));
+		n = sipc_read_file("/proc/shadowipc/sysvipc/shm", buf, sizeof(buf));
 		_exit(n > 0 && !strchr(strchr(buf, '\n') + 1, '\n') ? 0 : 5);
 	}
 	EXPECT_EQ(0, sipc_wait(pid));
@@ -254,8 +240,8 @@ TEST_F(proc, sysctl_defaults_match_linux)
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			snprintf(pa, sizeof(pa), NATIVE_SYS "%s", names[i]);
 			snprintf(pb, sizeof(pb), SHADOW_SYS "%s", names[i]);
-			if (read_file(pa, a, sizeof(a)) < 0 ||
-			    read_file(pb, b, sizeof(b)) < 0)
+			if (sipc_read_file(pa, a, sizeof(a)) < 0 ||
+			    sipc_read_file(pb, b, sizeof(b)) < 0)
 				_exit(10 + i);
 			if (strcmp(a, b)) {
 				fprintf(stderr, "%s: native '%s' shadow '%s'\n",
@@ -308,8 +294,8 @@ TEST_F(proc, sysctl_writes_match_linux)
 			snprintf(pb, sizeof(pb), SHADOW_SYS "%s", writes[i].name);
 			ea = write_file(pa, writes[i].val);
 			eb = write_file(pb, writes[i].val);
-			read_file(pa, a, sizeof(a));
-			read_file(pb, b, sizeof(b));
+			sipc_read_file(pa, a, sizeof(a));
+			sipc_read_file(pb, b, sizeof(b));
 			if (ea != eb || strcmp(a, b)) {
 				fprintf(stderr, "%s <- '%s': native errno %d -> %s  shadow errno %d -> %s",
 					writes[i].name, writes[i].val, ea, a, eb, b);
@@ -366,7 +352,7 @@ TEST_F(proc, shm_next_id_sets_the_next_id)
 		if (shadowipc_shmget(IPC_PRIVATE, 4096, 0600) != 100)
 			_exit(2);
 		/* consumed: back to -1 */
-		if (read_file(SHADOW_SYS "shm_next_id", buf, sizeof(buf)) < 0 ||
+		if (sipc_read_file(SHADOW_SYS "shm_next_id", buf, sizeof(buf)) < 0 ||
 		    strcmp(buf, "-1\n"))
 			_exit(3);
 		_exit(0);
@@ -460,7 +446,7 @@ TEST_F(proc, namespaces_lists_what_the_reader_may_see)
 		char buf[65536], line[256], want[64];
 		uint64_t mine, roots;
 
-		if (read_file("/proc/shadowipc/namespaces", buf, sizeof(buf)) < 0)
+		if (sipc_read_file("/proc/shadowipc/namespaces", buf, sizeof(buf)) < 0)
 			_exit(1);
 		nth_line(buf, 0, line, sizeof(line));
 		if (strcmp(line, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes"))
@@ -468,7 +454,7 @@ TEST_F(proc, namespaces_lists_what_the_reader_may_see)
 		if (shadowipc_unshare(&roots) ||
 		    shadowipc_shmget(IPC_PRIVATE, 8192, 0600) < 0)
 			_exit(3);
-		read_file("/proc/shadowipc/namespaces", buf, sizeof(buf));
+		sipc_read_file("/proc/shadowipc/namespaces", buf, sizeof(buf));
 		snprintf(want, sizeof(want), "\n%llu 0 0 1 0 1 1 8192 ",
 			 (unsigned long long)roots);
 		if (!strstr(buf, want))
@@ -476,7 +462,7 @@ TEST_F(proc, namespaces_lists_what_the_reader_may_see)
 		if (sipc_drop_privs(SIPC_TEST_UID, SIPC_TEST_GID) ||
 		    shadowipc_unshare(&mine))
 			_exit(5);
-		read_file("/proc/shadowipc/namespaces", buf, sizeof(buf));
+		sipc_read_file("/proc/shadowipc/namespaces", buf, sizeof(buf));
 		snprintf(want, sizeof(want), "\n%llu %u ", (unsigned long long)mine,
 			 SIPC_TEST_UID);
 		if (!strstr(buf, want))

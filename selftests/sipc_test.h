@@ -105,6 +105,25 @@ static inline int sipc_forbid_ioctl(void)
 	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
+/*
+ * Read @path into @buf, at most @size - 1 bytes, NUL-terminated ("" when
+ * it cannot be read). Return: the bytes read, or -1 with errno set.
+ */
+static inline int sipc_read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY), n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* write(2) all of @v to @path. Return: 0, or -1 with errno set. */
 static inline int sipc_write_str(const char *path, const char *v)
 {
