@@ -307,7 +307,7 @@ static const struct vm_operations_struct keys_vm_ops = {
  * @kind: SIPC_SHM, SIPC_MSG or SIPC_SEM
  *
  * Context: mmap_lock held for write (as ->mmap); takes the kind's rwsem.
- * Return: 0, -EINVAL (length, or a writable shared mapping), -ENOMEM.
+ * Return: 0, -EINVAL (length), -EACCES (PROT_WRITE) or -ENOMEM.
  */
 int sipc_keys_mmap(struct vm_area_struct *vma, enum sipc_kind kind)
 {
