@@ -24,6 +24,7 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/spinlock.h>
@@ -78,11 +79,13 @@ static struct file *shm_spare_take(const char *name, loff_t size,
  */
 struct file *sipc_shm_file_get(key_t key, u64 size, unsigned long vm_flags)
 {
+	__be32 key_be = cpu_to_be32((u32)key);
 	struct inode *inode;
 	struct file *file;
-	char name[13];
+	char name[13] = "SYSV";
 
-	snprintf(name, sizeof(name), "SYSV%08x", (u32)key);
+	/* "SYSV%08x", as newseg() names it, without vsnprintf()'s cost */
+	*bin2hex(name + 4, &key_be, sizeof(key_be)) = '\0';
 	file = shm_spare_take(name, size, vm_flags);
 	if (!file)
 		return shmem_file_setup(name, size, vm_flags);
