@@ -387,12 +387,14 @@ static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		key_bytes += sipc_keys_bytes(&ns->ids[k]);
 	sipc_ns_put(ns);
-	seq_printf(m, "%llu %u %u %u %u %u %llu %llu %llu %llu %llu %llu %llu\n",
+	seq_printf(m, "%llu %u %u %u %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
 		   info.id, info.creator_uid, info.creator_gid, info.members,
 		   info.handles, info.refs,
 		   info.objects[SIPC_SHM], info.bytes[SIPC_SHM],
 		   info.objects[SIPC_MSG], info.bytes[SIPC_MSG],
-		   info.objects[SIPC_SEM], info.bytes[SIPC_SEM], key_bytes);
+		   info.objects[SIPC_SEM], info.bytes[SIPC_SEM], key_bytes,
+		   info.objects[SHADOWIPC_KIND_MQ],
+		   info.bytes[SHADOWIPC_KIND_MQ]);
 }
 
 /**
@@ -401,7 +403,8 @@ static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
  *
  * A header naming the columns, then one line per live namespace in id
  * order: the NS_INFO fields, creator ids as the opener sees them, then
- * the memory of the namespace's shared key tables (keys.c).
+ * the memory of the namespace's shared key tables (keys.c), then the
+ * POSIX message queues and their queued bytes (new columns go last).
  *
  * Context: process context; takes sipc_ns_lock.
  */
@@ -409,7 +412,7 @@ void sipc_ns_seq_show_all(struct seq_file *m)
 {
 	struct sipc_ns *ns;
 
-	seq_puts(m, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes\n");
+	seq_puts(m, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes mq mq_bytes\n");
 	ns_seq_show(m, &sipc_init_ns);
 	spin_lock(&sipc_ns_lock);
 	list_for_each_entry(ns, &sipc_ns_list, node)

@@ -117,31 +117,6 @@ static int used_slots(const struct shadowipc_keys_head *head)
 	return n;
 }
 
-/* Column key_bytes of namespace @id in /proc/shadowipc/namespaces, or -1. */
-static long long ns_key_bytes(uint64_t id)
-{
-	static char buf[1 << 16];
-	char *line, *tok, *save, *tsave;
-	int col = -1, i;
-
-	if (sipc_read_file("/proc/shadowipc/namespaces", buf, sizeof(buf)) <= 0)
-		return -1;
-	line = strtok_r(buf, "\n", &save);
-	for (i = 0, tok = strtok_r(line, " ", &tsave); tok;
-	     i++, tok = strtok_r(NULL, " ", &tsave))
-		if (!strcmp(tok, "key_bytes"))
-			col = i;
-	while (col >= 0 && (line = strtok_r(NULL, "\n", &save))) {
-		tok = strtok_r(line, " ", &tsave);
-		if (strtoull(tok, NULL, 10) != id)
-			continue;
-		for (i = 0; tok && i < col; i++)
-			tok = strtok_r(NULL, " ", &tsave);
-		return tok ? strtoll(tok, NULL, 10) : -1;
-	}
-	return -1;
-}
-
 /* The device's own answer to shmget, never the shared table's. */
 static int dev_shmget(int key, uint64_t size, int flg)
 {
@@ -326,18 +301,18 @@ static int key_bytes_shown(void *arg)
 	uint64_t id = shadowipc_ns_id();
 	long long before;
 
-	if (ns_key_bytes(id) != 0)
+	if (sipc_ns_column(id, "key_bytes") != 0)
 		return 1;	/* nothing until mapped */
-	if (!map_keys(SHADOWIPC_KIND_SHM) || ns_key_bytes(id) != 4096)
+	if (!map_keys(SHADOWIPC_KIND_SHM) || sipc_ns_column(id, "key_bytes") != 4096)
 		return 2;	/* the head page */
 	if (shadowipc_shmget(KEY, 4096, IPC_CREAT | 0666) < 0)
 		return 3;
-	before = ns_key_bytes(id);
+	before = sipc_ns_column(id, "key_bytes");
 	if (before < 8192)
 		return 4;	/* and the page of its slot */
 	if (!map_keys(SHADOWIPC_KIND_MSG))
 		return 5;
-	return ns_key_bytes(id) == before + 4096 ? 0 : 6;
+	return sipc_ns_column(id, "key_bytes") == before + 4096 ? 0 : 6;
 }
 
 TEST_F(keys, namespaces_file_shows_key_table_memory)

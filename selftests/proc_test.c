@@ -445,11 +445,12 @@ TEST_F(proc, namespaces_lists_what_the_reader_may_see)
 	if (!pid) {
 		char buf[65536], line[256], want[64];
 		uint64_t mine, roots;
+		mqd_t mqd;
 
 		if (sipc_read_file("/proc/shadowipc/namespaces", buf, sizeof(buf)) < 0)
 			_exit(1);
 		nth_line(buf, 0, line, sizeof(line));
-		if (strcmp(line, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes"))
+		if (strcmp(line, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes mq mq_bytes"))
 			_exit(2);
 		if (shadowipc_unshare(&roots) ||
 		    shadowipc_shmget(IPC_PRIVATE, 8192, 0600) < 0)
@@ -459,6 +460,16 @@ TEST_F(proc, namespaces_lists_what_the_reader_may_see)
 			 (unsigned long long)roots);
 		if (!strstr(buf, want))
 			_exit(4);
+		if (sipc_ns_column(roots, "mq") != 0 ||
+		    sipc_ns_column(roots, "mq_bytes") != 0)
+			_exit(8);
+		mqd = shadowipc_mq_open("/proc_test", O_CREAT | O_RDWR, 0600,
+					NULL);
+		if (mqd < 0 || shadowipc_mq_timedsend(mqd, "hello", 5, 0, NULL))
+			_exit(9);
+		if (sipc_ns_column(roots, "mq") != 1 ||
+		    sipc_ns_column(roots, "mq_bytes") != 5)
+			_exit(10);
 		if (sipc_drop_privs(SIPC_TEST_UID, SIPC_TEST_GID) ||
 		    shadowipc_unshare(&mine))
 			_exit(5);

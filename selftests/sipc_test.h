@@ -124,6 +124,35 @@ static inline int sipc_read_file(const char *path, char *buf, size_t size)
 	return n;
 }
 
+/*
+ * Column @name of namespace @id's row in /proc/shadowipc/namespaces,
+ * found through the header line. Return: the value, or -1 (no such file,
+ * column or namespace).
+ */
+static inline long long sipc_ns_column(uint64_t id, const char *name)
+{
+	static char buf[1 << 16];
+	char *line, *tok, *save, *tsave;
+	int col = -1, i;
+
+	if (sipc_read_file("/proc/shadowipc/namespaces", buf, sizeof(buf)) <= 0)
+		return -1;
+	line = strtok_r(buf, "\n", &save);
+	for (i = 0, tok = strtok_r(line, " ", &tsave); tok;
+	     i++, tok = strtok_r(NULL, " ", &tsave))
+		if (!strcmp(tok, name))
+			col = i;
+	while (col >= 0 && (line = strtok_r(NULL, "\n", &save))) {
+		tok = strtok_r(line, " ", &tsave);
+		if (strtoull(tok, NULL, 10) != id)
+			continue;
+		for (i = 0; tok && i < col; i++)
+			tok = strtok_r(NULL, " ", &tsave);
+		return tok ? strtoll(tok, NULL, 10) : -1;
+	}
+	return -1;
+}
+
 /* write(2) all of @v to @path. Return: 0, or -1 with errno set. */
 static inline int sipc_write_str(const char *path, const char *v)
 {

@@ -14,14 +14,14 @@
  * live namespace in id order, all fields unsigned decimal separated by
  * blanks:
  *
- *   id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes
+ *   id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes mq mq_bytes
  *
  * (the fields of struct shadowipc_ns_info: creator euid and egid as seen
  * from the reader's user namespace, member tasks, open handles, all
- * references, then objects and bytes per kind, then the bytes of the
- * namespace's shared key tables). Columns are found by
- * name: unknown ones are ignored, missing ones read as 0, so the module
- * may add some (mq, mq_bytes).
+ * references, then objects and bytes per SysV kind, the bytes of the
+ * namespace's shared key tables, then POSIX message queues and their
+ * queued bytes). Columns are found by name: unknown ones are ignored,
+ * missing ones (an older module) read as 0.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
