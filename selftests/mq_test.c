@@ -412,8 +412,8 @@ static int glibc_mq_main(void)
 	q = mq_open("/shim", O_CREAT | O_EXCL | O_RDWR, 0600, &a);
 	GCHECK(q >= 0);
 	/* not in the kernel's mqueue: the raw system call does not see it */
-	GCHECK(syscall(SYS_mq_open, "shim", O_RDONLY, 0, NULL) < 0 &&
-	       errno == ENOENT);
+	GCHECK(sipc_raw_syscall(SYS_mq_open, (long)"shim", O_RDONLY, 0, 0,
+				0) < 0 && errno == ENOENT);
 	/* and it is the module's */
 	r = shadowipc_mq_open("/shim", O_RDONLY);
 	GCHECK(r >= 0);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The LD_PRELOAD shim (libshadowipc-preload.so) from the inside: libc's
- * System V calls and syscall() reach the shadow namespace; unshare() and
+ * System V calls and syscall() reach the shadow namespace (syscall() of
+ * the mq_* numbers answers as the kernel does); unshare() and
  * setns() for CLONE_NEWIPC; /proc redirects; and the shim's robustness
  * (threads racing on the first call, fork, a program that closes every
  * fd, no device fd for programs that make no IPC call).
@@ -12,12 +13,14 @@
  * instructions, which no shim can interpose.
  */
 #include <dirent.h>
+#include <mqueue.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -32,22 +35,6 @@ static const char *shim_path(void)
 	const char *p = getenv("SHADOWIPC_PRELOAD");
 
 	return p && *p ? p : SHIM_DEFAULT;
-}
-
-/* A system call the shim cannot see. */
-static long raw_syscall(long n, long a, long b, long c)
-{
-	long ret;
-
-	asm volatile ("syscall"
-		      : "=a"(ret)
-		      : "a"(n), "D"(a), "S"(b), "d"(c)
-		      : "rcx", "r11", "memory");
-	if (ret < 0 && ret > -4096) {
-		errno = (int)-ret;
-		return -1;
-	}
-	return ret;
 }
 
 /* How many fds of this process are /dev/shadowipc. */
@@ -135,7 +122,7 @@ TEST_F(shim, libc_shm_calls_go_to_the_shadow_namespace)
 	ASSERT_LE(0, id);
 	/* the module knows it, the kernel does not */
 	EXPECT_EQ(id, shadowipc_shmget(key, 0, 0));
-	EXPECT_EQ(-1, raw_syscall(SYS_shmget, key, 0, 0));
+	EXPECT_EQ(-1, sipc_raw_syscall(SYS_shmget, key, 0, 0, 0, 0));
 	EXPECT_EQ(ENOENT, errno);
 
 	p = shmat(id, NULL, 0);
@@ -158,7 +145,7 @@ TEST_F(shim, syscall_is_interposed_for_ipc_numbers_only)
 	id = syscall(SYS_shmget, key, 4096, IPC_CREAT | 0600);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(id, shadowipc_shmget(key, 0, 0));
-	EXPECT_EQ(-1, raw_syscall(SYS_shmget, key, 0, 0));
+	EXPECT_EQ(-1, sipc_raw_syscall(SYS_shmget, key, 0, 0, 0, 0));
 	addr = syscall(SYS_shmat, id, 0, 0);
 	ASSERT_NE(-1, addr);
 	*(volatile int *)addr = 42;
@@ -408,6 +395,96 @@ TEST_F(shim, threads_race_on_the_first_call)
 		EXPECT_EQ(50, (long)ret);
 	}
 	EXPECT_EQ(1, count_dev_fds());
+}
+
+/*
+ * The mq_* system calls through syscall(), as the kernel takes them, with
+ * @call: the shim's syscall() or sipc_raw_syscall(). A line per call, its
+ * result and errno, in @log.
+ */
+static void mq_syscalls(long (*call)(long, long, long, long, long, long),
+			char *log, size_t size)
+{
+	struct mq_attr attr = { 0 }, nonblock = { .mq_flags = O_NONBLOCK };
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	unsigned int prio = 0;
+	size_t len = 0;
+	char buf[8192];
+	long fd, r;
+
+#define MQ_CALL(what, ...) do {						\
+	errno = 0;							\
+	r = call(__VA_ARGS__);						\
+	len += snprintf(log + len, size - len, "%s: %ld %s\n", what,	\
+			r < 0 ? r : (long)(r > 2), strerror(errno));	\
+} while (0)
+	MQ_CALL("open create", SYS_mq_open, (long)"sq",
+		O_CREAT | O_EXCL | O_RDWR, 0600, 0, 0);
+	fd = r;
+	MQ_CALL("open with a slash", SYS_mq_open, (long)"/sq", O_RDWR, 0, 0, 0);
+	MQ_CALL("open empty name", SYS_mq_open, (long)"", O_RDWR, 0, 0, 0);
+	MQ_CALL("open exclusive again", SYS_mq_open, (long)"sq",
+		O_CREAT | O_EXCL | O_RDWR, 0600, 0, 0);
+	MQ_CALL("send", SYS_mq_timedsend, fd, (long)"abc", 3, 7, 0);
+	MQ_CALL("send bad prio", SYS_mq_timedsend, fd, (long)"x", 1, 32768, 0);
+	MQ_CALL("getattr", SYS_mq_getsetattr, fd, 0, (long)&attr, 0, 0);
+	len += snprintf(log + len, size - len, "attr %ld %ld %ld %ld\n",
+			attr.mq_flags, attr.mq_maxmsg, attr.mq_msgsize,
+			attr.mq_curmsgs);
+	MQ_CALL("receive short buffer", SYS_mq_timedreceive, fd, (long)buf,
+		10, (long)&prio, 0);
+	MQ_CALL("receive", SYS_mq_timedreceive, fd, (long)buf, sizeof(buf),
+		(long)&prio, 0);
+	len += snprintf(log + len, size - len, "prio %u text %.3s\n",
+			prio, buf);
+	MQ_CALL("notify", SYS_mq_notify, fd, (long)&sev, 0, 0, 0);
+	MQ_CALL("notify again", SYS_mq_notify, fd, (long)&sev, 0, 0, 0);
+	MQ_CALL("notify remove", SYS_mq_notify, fd, 0, 0, 0, 0);
+	MQ_CALL("setattr", SYS_mq_getsetattr, fd, (long)&nonblock,
+		(long)&attr, 0, 0);
+	MQ_CALL("receive nonblocking", SYS_mq_timedreceive, fd, (long)buf,
+		sizeof(buf), 0, 0);
+	MQ_CALL("unlink", SYS_mq_unlink, (long)"sq", 0, 0, 0, 0);
+	MQ_CALL("unlink again", SYS_mq_unlink, (long)"sq", 0, 0, 0, 0);
+#undef MQ_CALL
+	close(fd);
+}
+
+TEST_F(shim, mq_syscalls_match_the_kernels)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD };
+	char *kernel_log, shadow_log[4096];
+	pid_t pid;
+	long fd;
+
+	kernel_log = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, kernel_log);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* the kernel's own queues, in a private IPC namespace */
+		if (sipc_raw_syscall(SYS_unshare, CLONE_NEWIPC, 0, 0, 0, 0))
+			_exit(1);
+		mq_syscalls(sipc_raw_syscall, kernel_log, 4096);
+		_exit(0);
+	}
+	ASSERT_EQ(0, sipc_wait(pid));
+	mq_syscalls(syscall, shadow_log, sizeof(shadow_log));
+	EXPECT_STREQ(kernel_log, shadow_log);
+	EXPECT_NE(NULL, strstr(shadow_log, "attr 0 10 8192 1\n"));
+
+	/* SIGEV_THREAD takes the module's eventfd, not a netlink socket */
+	fd = syscall(SYS_mq_open, "sq", O_CREAT | O_RDWR, 0600, NULL);
+	ASSERT_LE(0, fd);
+	sev.sigev_signo = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, sev.sigev_signo);
+	EXPECT_EQ(-1, syscall(SYS_mq_notify, fd, &sev));
+	EXPECT_EQ(EINVAL, errno);
+	close(sev.sigev_signo);
+	close(fd);
+	EXPECT_EQ(0, syscall(SYS_mq_unlink, "sq"));
+	munmap(kernel_log, 4096);
 }
 
 TEST_F(shim, proc_files_show_the_shadow_namespace)

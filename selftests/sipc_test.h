@@ -153,6 +153,25 @@ static inline long long sipc_ns_column(uint64_t id, const char *name)
 	return -1;
 }
 
+/* A system call no preload shim can see (x86-64). */
+static inline long sipc_raw_syscall(long n, long a, long b, long c, long d,
+				    long e)
+{
+	register long r10 asm("r10") = d;
+	register long r8 asm("r8") = e;
+	long ret;
+
+	asm volatile ("syscall"
+		      : "=a"(ret)
+		      : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+		      : "rcx", "r11", "memory");
+	if (ret < 0 && ret > -4096) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
+}
+
 /* write(2) all of @v to @path. Return: 0, or -1 with errno set. */
 static inline int sipc_write_str(const char *path, const char *v)
 {

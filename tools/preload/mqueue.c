@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libshadowipc-preload: glibc's POSIX message queue functions, sent to
- * the caller's shadow namespace through the /dev/shadowipc ioctls. An
+ * libshadowipc-preload: glibc's POSIX message queue functions, and
+ * syscall() of their system call numbers, sent to the caller's shadow
+ * namespace through the /dev/shadowipc ioctls. An
  * mqd_t is the queue's file descriptor, as with glibc: mq_close() is
  * close(), and programs that poll or close the descriptor themselves
  * work unchanged. The glibc parts are done here as glibc does them: the
@@ -19,7 +20,9 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -317,4 +320,72 @@ SIPC_EXPORT int mq_close(mqd_t mqdes)
 	/* close() drops this process's registration, if any: wake its waiter */
 	notify_cancel(mqdes);
 	return close(mqdes);
+}
+
+/* --- syscall(SYS_mq_*) --- */
+
+/*
+ * The system calls as the kernel takes them: the name without glibc's
+ * leading '/', mq_unlink()'s EPERM left as it is, the attributes read
+ * whenever the pointer is set. mq_notify() with SIGEV_THREAD takes what
+ * the module takes, an eventfd in sigev_signo; the kernel's netlink
+ * socket is refused with EINVAL. Sends, receives and attributes are
+ * glibc's calls unchanged.
+ */
+long sipc_mq_syscall(long nr, const long *a)
+{
+	union {
+		struct shadowipc_mq_open open;
+		struct shadowipc_mq_unlink unlink;
+		struct shadowipc_mq_notify notify;
+	} u;
+	unsigned long req;
+	int dev;
+	long r;
+
+	memset(&u, 0, sizeof(u));
+	switch (nr) {
+	case SYS_mq_timedsend:
+		return sipc_mq_timedsend((mqd_t)a[0], (const char *)a[1], a[2],
+					 (unsigned int)a[3],
+					 (const struct timespec *)a[4]);
+	case SYS_mq_timedreceive:
+		return sipc_mq_timedreceive((mqd_t)a[0], (char *)a[1], a[2],
+					    (unsigned int *)a[3],
+					    (const struct timespec *)a[4]);
+	case SYS_mq_getsetattr:
+		return sipc_mq_setattr((mqd_t)a[0], (const struct mq_attr *)a[1],
+				       (struct mq_attr *)a[2]);
+	case SYS_mq_open:
+		u.open.name = (unsigned long)a[0];
+		u.open.oflag = (int)a[1];
+		u.open.mode = (unsigned short)a[2];
+		u.open.attr = (unsigned long)a[3];
+		req = SHADOWIPC_IOC_MQ_OPEN;
+		break;
+	case SYS_mq_unlink:
+		u.unlink.name = (unsigned long)a[0];
+		req = SHADOWIPC_IOC_MQ_UNLINK;
+		break;
+	default:	/* SYS_mq_notify */
+		u.notify.fd = (int)a[0];
+		u.notify.sevp = (unsigned long)a[1];
+		req = SHADOWIPC_IOC_MQ_NOTIFY;
+		break;
+	}
+	dev = sipc_dev(SIPC_MQ);
+	if (dev == SIPC_FALLTHROUGH)
+		goto real;
+	if (dev < 0)
+		return -1;
+	r = sipc_ioctl(dev, req, &u, SIPC_MQ);
+	if (r < 0 && errno == ENOSYS && sipc_kind_fallthrough(SIPC_MQ))
+		goto real;
+	/* a removal wakes the shim's SIGEV_THREAD waiter, as mq_notify() */
+	if (!r && nr == SYS_mq_notify && !a[1])
+		notify_cancel((mqd_t)a[0]);
+	return r;
+
+real:
+	return SIPC_REAL(syscall)(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

@@ -88,4 +88,7 @@ long sipc_semget(long key, long nsems, long semflg);
 long sipc_semtimedop(long semid, unsigned long sops, unsigned long nsops, unsigned long timeout);
 long sipc_semctl(long semid, long semnum, long cmd, unsigned long arg);
 
+/* syscall() of an mq_* number (mqueue.c): @a holds its six words. */
+long sipc_mq_syscall(long nr, const long *a);
+
 #endif /* _SHADOWIPC_PRELOAD_H */

@@ -329,6 +329,13 @@ SIPC_EXPORT long syscall(long nr, ...)
 		return sipc_unshare((int)a[0]);
 	case SYS_setns:
 		return sipc_setns((int)a[0], (int)a[1]);
+	case SYS_mq_open:
+	case SYS_mq_unlink:
+	case SYS_mq_timedsend:
+	case SYS_mq_timedreceive:
+	case SYS_mq_notify:
+	case SYS_mq_getsetattr:
+		return sipc_mq_syscall(nr, a);
 	default:
 		return SIPC_REAL(syscall)(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	}
