@@ -3,7 +3,8 @@
  * POSIX message queues, as Linux's ipc/mqueue.c does them, in a shadow
  * namespace: a table of names per namespace (Linux's per-namespace
  * mqueue mount), queues reached through anon-inode files (the mqd_t),
- * messages kept highest priority first and in order within a priority,
+ * messages kept by priority (a tree of priorities, each a FIFO list, so
+ * that a full queue of mixed priorities costs O(log n) per message),
  * senders and receivers sleeping with absolute CLOCK_REALTIME timeouts,
  * a message handed straight to a sleeping receiver, mq_notify() and
  * RLIMIT_MSGQUEUE accounting per user.
@@ -67,12 +68,16 @@ enum { MQ_STATE_NONE, MQ_STATE_READY };
 
 /**
  * struct sipc_mq_msg - one message
- * @list: in the queue's @msgs
+ * @rb: in the queue's @msgs, if it is the oldest of its priority (the
+ *	level's head)
+ * @list: a head's: the other messages of its priority, oldest first;
+ *	the others': their place in that list
  * @prio: its priority
  * @len: bytes of text
  * @data: the text
  */
 struct sipc_mq_msg {
+	struct rb_node rb;
 	struct list_head list;
 	unsigned int prio;
 	size_t len;
@@ -109,7 +114,7 @@ struct mq_waiter {
  * @acct_bytes: RLIMIT_MSGQUEUE bytes charged
  * @attr: mq_maxmsg, mq_msgsize (fixed) and mq_curmsgs; mq_flags unused
  * @qsize: bytes of text queued (QSIZE)
- * @msgs: messages, highest priority first, oldest first within one
+ * @msgs: the oldest message of each priority, highest priority leftmost
  * @waiters: sleeping senders and receivers, serviced from the tail
  * @wait_q: poll waiters
  * @notify_owner: the thread group registered with mq_notify(), or NULL
@@ -133,7 +138,7 @@ struct sipc_mq {
 	unsigned long acct_bytes;
 	struct mq_attr attr;
 	unsigned long qsize;
-	struct list_head msgs;
+	struct rb_root_cached msgs;
 	struct list_head waiters[2];
 	wait_queue_head_t wait_q;
 	struct pid *notify_owner;
@@ -235,12 +240,20 @@ static void mq_remove_notification(struct sipc_mq *q)
 	q->notify_efd = NULL;
 }
 
+static struct sipc_mq_msg *mq_take(struct sipc_mq *q);
+
 static void mq_free(struct sipc_mq *q)
 {
 	struct sipc_mq_msg *msg, *tmp;
 	struct mq_user *u;
+	LIST_HEAD(msgs);
 
-	list_for_each_entry_safe(msg, tmp, &q->msgs, list)
+	/* Unreachable now, but mq_take() wants the lock; kvfree() outside */
+	spin_lock(&q->lock);
+	while (q->attr.mq_curmsgs)
+		list_add(&mq_take(q)->list, &msgs);
+	spin_unlock(&q->lock);
+	list_for_each_entry_safe(msg, tmp, &msgs, list)
 		kvfree(msg);
 	mq_remove_notification(q);
 
@@ -445,7 +458,7 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	q->acct_bytes = bytes;
 	q->attr.mq_maxmsg = maxmsg;
 	q->attr.mq_msgsize = msgsize;
-	INIT_LIST_HEAD(&q->msgs);
+	q->msgs = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&q->waiters[MQ_SEND]);
 	INIT_LIST_HEAD(&q->waiters[MQ_RECV]);
 	init_waitqueue_head(&q->wait_q);
@@ -602,28 +615,60 @@ out_name:
 
 /* --- messages and sleepers --- */
 
-/* Queue @msg after every message of its priority or higher. */
+/*
+ * Queue @msg after every message of its priority or higher: at the tail
+ * of its priority's list, or as the head of a new priority (msg_insert()).
+ *
+ * Context: @q's lock held.
+ */
 static void mq_insert(struct sipc_mq *q, struct sipc_mq_msg *msg)
 {
-	struct sipc_mq_msg *pos;
+	struct rb_node **p = &q->msgs.rb_root.rb_node, *parent = NULL;
+	struct sipc_mq_msg *head;
+	bool leftmost = true;
 
 	lockdep_assert_held(&q->lock);
-	list_for_each_entry_reverse(pos, &q->msgs, list)
-		if (pos->prio >= msg->prio)
-			break;
-	list_add(&msg->list, &pos->list);
 	q->attr.mq_curmsgs++;
 	q->qsize += msg->len;
+	while (*p) {
+		parent = *p;
+		head = rb_entry(parent, struct sipc_mq_msg, rb);
+		if (msg->prio == head->prio) {
+			list_add_tail(&msg->list, &head->list);
+			return;
+		}
+		if (msg->prio > head->prio) {
+			p = &parent->rb_left;
+		} else {
+			p = &parent->rb_right;
+			leftmost = false;
+		}
+	}
+	INIT_LIST_HEAD(&msg->list);
+	rb_link_node(&msg->rb, parent, p);
+	rb_insert_color_cached(&msg->rb, &q->msgs, leftmost);
 }
 
-/* Dequeue the first message. Context: the lock held, a message queued. */
+/*
+ * Dequeue the oldest message of the highest priority; the next one of
+ * that priority, if any, takes its place in the tree.
+ *
+ * Context: @q's lock held, a message queued.
+ */
 static struct sipc_mq_msg *mq_take(struct sipc_mq *q)
 {
-	struct sipc_mq_msg *msg;
+	struct sipc_mq_msg *msg, *next;
 
 	lockdep_assert_held(&q->lock);
-	msg = list_first_entry(&q->msgs, struct sipc_mq_msg, list);
-	list_del(&msg->list);
+	msg = rb_entry(rb_first_cached(&q->msgs), struct sipc_mq_msg, rb);
+	if (list_empty(&msg->list)) {
+		rb_erase_cached(&msg->rb, &q->msgs);
+	} else {
+		next = list_first_entry(&msg->list, struct sipc_mq_msg, list);
+		list_del_init(&next->list);
+		list_splice(&msg->list, &next->list);
+		rb_replace_node_cached(&msg->rb, &next->rb, &q->msgs);
+	}
 	q->attr.mq_curmsgs--;
 	q->qsize -= msg->len;
 	return msg;

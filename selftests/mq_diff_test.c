@@ -610,6 +610,28 @@ MQ_SCENARIO(priority_order)
 		RECVT(c, q, 64, abs_in(&(struct timespec){ 0 }, 1));
 }
 
+/* Levels emptied, refilled and taken over by their next message. */
+MQ_SCENARIO(priority_order_interleaved)
+{
+	int q = OPEN(c, "/q", O_CREAT | O_RDWR, 0600, 10, 64);
+	unsigned int seed = 1;
+	char text[16];
+	int i, j;
+
+	for (i = 0; i < 7; i++) {
+		for (j = 0; j < 3; j++) {
+			seed = seed * 1103515245 + 12345;
+			snprintf(text, sizeof(text), "m%d.%d", i, j);
+			SEND(c, q, text, (seed >> 16) % 4 * 3);
+		}
+		for (j = 0; j < 2; j++)
+			RECVT(c, q, 64, abs_in(&(struct timespec){ 0 }, 1));
+	}
+	STATUS(c, q);
+	for (i = 0; i < 8; i++)
+		RECVT(c, q, 64, abs_in(&(struct timespec){ 0 }, 1));
+}
+
 MQ_SCENARIO(priority_limits)
 {
 	int q = CREATE(c, "/q");
