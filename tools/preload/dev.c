@@ -6,7 +6,7 @@
  * Nothing runs at load time: a program that makes no System V IPC call
  * never opens the device. The fd is moved to a high number so that
  * programs juggling low fds (shells, daemons) do not trip over it, is
- * close-on-exec, and is checked with fstat() before every use, since a
+ * close-on-exec, and is checked with fstat(2) before every use, since a
  * program may close every fd it does not know about (closefrom, a loop
  * up to RLIMIT_NOFILE) and reuse the number for something else. All state
  * is a few words updated with atomics: no locks, so fork() in any thread
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "preload.h"
@@ -87,12 +88,18 @@ bool sipc_fallthrough(void)
 	return f;
 }
 
-/* Is fd still the device we opened? */
+/*
+ * Is fd still the device we opened? Asked with the fstat system call
+ * itself: glibc's fstat() is fstatat(fd, "", AT_EMPTY_PATH), for which
+ * the kernel allocates and (with init_on_alloc, as Debian's kernels
+ * boot) zeroes a page-sized path buffer; that was most of what a call
+ * through the shim cost.
+ */
 static bool dev_valid(int fd)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
+	if (SIPC_REAL(syscall)(SYS_fstat, fd, &st) < 0)
 		return false;
 	return S_ISCHR(st.st_mode) &&
 	       st.st_rdev == __atomic_load_n(&dev_rdev, __ATOMIC_RELAXED) &&
