@@ -143,7 +143,7 @@ struct sipc_ids {
  * @cgid: creator group
  * @mode: permission bits plus kind-specific state bits
  * @get_size: the largest size a get of @key may ask for (shm: the segment
- *	size; 0 for the others), as the shared key table shows it
+ *	size; sem: nsems; 0 for msg), as the shared key table shows it
  * @seq: sequence number part of @id
  * @ids: table the object is (or was) in
  * @khtnode: entry in the key table (not for IPC_PRIVATE)
@@ -294,6 +294,7 @@ struct sipc_keys;
 void sipc_keys_publish(struct sipc_ids *ids, struct sipc_perm *perm);
 void sipc_keys_refresh(struct sipc_ids *ids, struct sipc_perm *perm);
 void sipc_keys_unpublish(struct sipc_ids *ids, struct sipc_perm *perm);
+void sipc_keys_semmsl_changed(struct sipc_ns *ns);
 void sipc_keys_destroy(struct sipc_ids *ids);
 u64 sipc_keys_bytes(struct sipc_ids *ids);
 int sipc_keys_mmap(struct vm_area_struct *vma, enum sipc_kind kind);

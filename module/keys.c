@@ -192,6 +192,29 @@ void sipc_keys_unpublish(struct sipc_ids *ids, struct sipc_perm *perm)
 }
 
 /**
+ * sipc_keys_semmsl_changed() - show the namespace's new SEMMSL in its
+ *	semaphore key table, if it has one
+ * @ns: the namespace, whose limits.sem[0] was just written
+ *
+ * Under the rwsem, so that a table made meanwhile cannot keep the old
+ * value: it reads the limit under the same rwsem.
+ *
+ * Context: process context, may sleep, no locks held.
+ */
+void sipc_keys_semmsl_changed(struct sipc_ns *ns)
+{
+	struct sipc_ids *ids = &ns->ids[SIPC_SEM];
+	struct shadowipc_keys_head *head;
+
+	down_write(&ids->rwsem);
+	if (ids->keys) {
+		head = page_address(ids->keys->pages[0]);
+		WRITE_ONCE(head->semmsl, READ_ONCE(ns->limits.sem[0]));
+	}
+	up_write(&ids->rwsem);
+}
+
+/**
  * sipc_keys_destroy() - drop a dying id table's key table
  * @ids: the table, unreachable and empty
  *
@@ -250,6 +273,8 @@ static struct sipc_keys *keys_get(struct sipc_ids *ids)
 	head = page_address(k->pages[0]);
 	head->ns_id = ids->ns->id;
 	head->kind = ids->kind;
+	if (ids->kind == SIPC_SEM)
+		head->semmsl = READ_ONCE(ids->ns->limits.sem[0]);
 	/* Under the rwsem for write, nothing is added or removed. */
 	idx = 0;
 	while ((perm = idr_get_next(&ids->idr, &idx))) {

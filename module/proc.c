@@ -223,6 +223,7 @@ static int set_sem(struct sipc_ns *ns, const long long *v, int n)
 
 	for (i = 0; i < n; i++)
 		WRITE_ONCE(ns->limits.sem[i], (u32)v[i]);
+	sipc_keys_semmsl_changed(ns);
 	if ((int)ns->limits.sem[3] < 0 || ns->limits.sem[3] > SIPC_IPCMNI) {
 		WRITE_ONCE(ns->limits.sem[3], semmni);
 		return -ERANGE;

@@ -858,6 +858,7 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 	if (!sma)
 		return -ENOMEM;
 	sma->perm.mode = semflg & 0777;
+	sma->perm.get_size = nsems;	/* semget() may ask for as many */
 	sma->perm.key = key;
 	for (i = 0; i < nsems; i++) {
 		INIT_LIST_HEAD(&sma->sems[i].pending_alter);

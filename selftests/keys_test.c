@@ -219,7 +219,7 @@ static int table_follows_objects(void *arg)
 	if (q < 0 || !s || s->id != q || s->mode != 0600 || s->size)
 		return 6;
 	s = find_slot(sem, KEY);
-	if (set < 0 || !s || s->id != set || s->mode != 0604 || s->size)
+	if (set < 0 || !s || s->id != set || s->mode != 0604 || s->size != 3)
 		return 7;
 	/* IPC_SET's new mode shows */
 	if (shadowipc_shmctl(before, IPC_STAT, &ds))
@@ -342,7 +342,8 @@ static int gets_without_ioctl(void *arg)
 	if (shadowipc_shmget(KEY, 8192, 0666) != shm ||
 	    shadowipc_shmget(KEY, 1, IPC_CREAT | 0444) != shm ||
 	    shadowipc_msgget(KEY, 0622) != q ||
-	    shadowipc_semget(KEY, 0, 0666) != set)
+	    shadowipc_semget(KEY, 0, 0666) != set ||
+	    shadowipc_semget(KEY, 2, 0) != set)
 		return 5;
 	/* everything else goes to the device */
 	errno = 0;
@@ -356,8 +357,8 @@ static int gets_without_ioctl(void *arg)
 	if (shadowipc_shmget(KEY + 1, 0, 0400) != -1 || errno != EPERM)
 		return 8;	/* not granted to everyone */
 	errno = 0;
-	if (shadowipc_semget(KEY, 1, 0) != -1 || errno != EPERM)
-		return 9;	/* nsems other than 0 */
+	if (shadowipc_semget(KEY, 3, 0) != -1 || errno != EPERM)
+		return 9;	/* more semaphores than the set has */
 	errno = 0;
 	if (shadowipc_shmget(KEY + 2, 0, 0) != -1 || errno != EPERM)
 		return 10;	/* not cached */
@@ -414,6 +415,79 @@ static int answers_match_device(void *arg)
 TEST_F(keys, answers_match_the_device)
 {
 	EXPECT_EQ(0, in_new_ns(answers_match_device, NULL));
+}
+
+/* The device's own answer to semget. */
+static int dev_semget(int key, int nsems, int flg)
+{
+	struct shadowipc_semget a = { .key = key, .nsems = nsems, .semflg = flg };
+
+	return ioctl(shadowipc_fd(), SHADOWIPC_IOC_SEMGET, &a);
+}
+
+/* kernel.sem's SEMMSL, written as root through the namespace's file. */
+static int set_semmsl(int semmsl)
+{
+	char v[64];
+
+	snprintf(v, sizeof(v), "%d 32000 32 128", semmsl);
+	return sipc_write_str("/proc/shadowipc/sys/kernel/sem", v);
+}
+
+static int sem_answers_match_device(void *arg)
+{
+	static const int semmsl[] = { 250, 2, 1, -1, 250 };
+	static const int nsems[] = { -1, 0, 1, 2, 3, 250, 251 };
+	static const int flgs[] = { 0, 0666, 0600, 0200, IPC_CREAT };
+	const struct shadowipc_keys_head *head;
+	int m, i, f, pass, want, got, want_err, got_err;
+	char v[64];
+
+	if (shadowipc_semget(KEY, 2, IPC_CREAT | 0666) < 0 ||
+	    shadowipc_semget(KEY + 1, 2, IPC_CREAT | 0644) < 0 ||
+	    shadowipc_semget(KEY, 0, 0) < 0)	/* maps the table */
+		return 1;
+	head = map_keys(SHADOWIPC_KIND_SEM);
+	if (!head || sipc_read_file("/proc/shadowipc/sys/kernel/sem", v,
+				    sizeof(v)) <= 0 ||
+	    head->semmsl != atoi(v))	/* the default, 32000 */
+		return 2;
+	/* as root, then as a user for whom owner bits do not apply */
+	for (pass = 0; pass < 2; pass++) {
+		for (m = 0; m < (int)ARRAY_SIZE(semmsl); m++) {
+			if (pass && m)
+				break;	/* nobody may write the limits */
+			if (!pass && (set_semmsl(semmsl[m]) ||
+				      head->semmsl != semmsl[m]))
+				return 3;
+			for (i = 0; i < (int)ARRAY_SIZE(nsems); i++)
+			for (f = 0; f < (int)ARRAY_SIZE(flgs); f++) {
+				int key = KEY + (f & 1);
+
+				errno = 0;
+				want = dev_semget(key, nsems[i], flgs[f]);
+				want_err = errno;
+				errno = 0;
+				got = shadowipc_semget(key, nsems[i], flgs[f]);
+				got_err = errno;
+				if (got != want ||
+				    (want < 0 && got_err != want_err)) {
+					fprintf(stderr, "# semmsl %d nsems %d flg %o pass %d: %d/%d vs device %d/%d\n",
+						semmsl[m], nsems[i], flgs[f], pass,
+						got, got_err, want, want_err);
+					return 10;
+				}
+			}
+		}
+		if (!pass && sipc_drop_privs(SIPC_TEST_UID, SIPC_TEST_GID))
+			return 4;
+	}
+	return 0;
+}
+
+TEST_F(keys, sem_answers_match_the_device_and_semmsl)
+{
+	EXPECT_EQ(0, in_new_ns(sem_answers_match_device, NULL));
 }
 
 static int recreated_key_gets_new_id(void *arg)

@@ -120,6 +120,10 @@ int sipc_keys_lookup(int kind, int key, int flg, uint64_t size,
 	head = table_of(kind, ns_id, devfd);
 	if (!head)
 		return -1;
+	/* Linux checks nsems against SEMMSL before it looks the key up. */
+	if (kind == SHADOWIPC_KIND_SEM &&
+	    (int64_t)size > __atomic_load_n(&head->semmsl, __ATOMIC_RELAXED))
+		return -1;
 	slots = (const void *)((const char *)head + SHADOWIPC_KEYS_HEAD_SIZE);
 	requested = ((flg >> 6) | (flg >> 3) | flg) & 7;
 	h = shadowipc_key_hash(key);

@@ -12,7 +12,8 @@
 
 /*
  * get(@key, @size, @flg) of @kind (SHADOWIPC_KIND_SHM, _MSG or _SEM;
- * @size is 0 for msgget and semget's nsems for semget) answered from the
+ * @size is 0 for msgget and semget's nsems for semget, which must be at
+ * most the set's and the namespace's SEMMSL) answered from the
  * caller's namespace's key table. Returns the id, or -1 when the device
  * must be asked (not cached, not a plain success, or no table).
  * @devfd gives the device fd (>= 0), or -1, and is called only the first

@@ -526,10 +526,11 @@ struct shadowipc_mq_getsetattr {
  *
  * A get(key, size, flg) found in a slot returns the slot's id exactly
  * when Linux would succeed for every caller: not IPC_CREAT | IPC_EXCL,
- * @size at most the slot's size (shm; 0 for msg, and nsems 0 for sem),
- * and every bit of flg's requested access granted to owner, group and
- * others alike. Anything else, and a key not found, is asked of the
- * device, which gives Linux's answer.
+ * @size at most the slot's size (shm: the segment's; 0 for msg; sem: the
+ * set's nsems, and nsems also at most the head's @semmsl, which Linux
+ * checks first), and every bit of flg's requested access granted to
+ * owner, group and others alike. Anything else, and a key not found, is
+ * asked of the device, which gives Linux's answer.
  */
 #define SHADOWIPC_MMAP_VIEW		0ULL
 #define SHADOWIPC_MMAP_KEYS(kind)	(((__u64)(kind) + 1) << 32)
@@ -552,12 +553,13 @@ struct shadowipc_view {
  * struct shadowipc_keys_head - the first page of a key table
  * @ns_id: the namespace whose table this is
  * @kind: SHADOWIPC_KIND_SHM, _MSG or _SEM
- * @pad: zero
+ * @semmsl: for _SEM, the namespace's SEMMSL (kernel.sem's first value,
+ *	signed as Linux compares it), kept up to date; 0 for the others
  */
 struct shadowipc_keys_head {
 	__u64 ns_id;
 	__u32 kind;
-	__u32 pad;
+	__s32 semmsl;
 };
 
 /**
@@ -567,7 +569,7 @@ struct shadowipc_keys_head {
  * @id: the object's id
  * @mode: the object's permission bits (0777)
  * @size: the largest size a get may ask for: the segment size for shm,
- *	0 for msg and sem
+ *	0 for msg, the set's nsems for sem
  * @pad: zero
  */
 struct shadowipc_key_slot {
