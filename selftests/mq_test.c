@@ -297,7 +297,7 @@ TEST(proc_and_ns_info)
 		CHECK(info.bytes[SHADOWIPC_KIND_MQ] == 5);
 		CHECK(info.limits.mq_queues_max == 256);
 		sipc_read_file("/proc/shadowipc/sys/fs/mqueue/msg_max", buf,
-			  sizeof(buf));
+			       sizeof(buf));
 		CHECK(!strcmp(buf, "10\n"));
 		fd = open("/proc/shadowipc/sys/fs/mqueue/msg_max", O_WRONLY);
 		CHECK(fd >= 0 && write(fd, "20", 2) == 2);

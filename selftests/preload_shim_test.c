@@ -397,9 +397,15 @@ TEST_F(shim, threads_race_on_the_first_call)
 	EXPECT_EQ(1, count_dev_fds());
 }
 
+/* The shim's syscall(), variadic, called with sipc_raw_syscall()'s type. */
+static long shim_syscall(long n, long a, long b, long c, long d, long e)
+{
+	return syscall(n, a, b, c, d, e);
+}
+
 /*
  * The mq_* system calls through syscall(), as the kernel takes them, with
- * @call: the shim's syscall() or sipc_raw_syscall(). A line per call, its
+ * @call: shim_syscall() or sipc_raw_syscall(). A line per call, its
  * result and errno, in @log.
  */
 static void mq_syscalls(long (*call)(long, long, long, long, long, long),
@@ -470,7 +476,7 @@ TEST_F(shim, mq_syscalls_match_the_kernels)
 		_exit(0);
 	}
 	ASSERT_EQ(0, sipc_wait(pid));
-	mq_syscalls(syscall, shadow_log, sizeof(shadow_log));
+	mq_syscalls(shim_syscall, shadow_log, sizeof(shadow_log));
 	EXPECT_STREQ(kernel_log, shadow_log);
 	EXPECT_NE(NULL, strstr(shadow_log, "attr 0 10 8192 1\n"));
 
