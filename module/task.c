@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hash.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
@@ -22,10 +23,32 @@
 
 #include "internal.h"
 
+/*
+ * The key is a pointer: hash and compare it as one, not as bytes through
+ * jhash2() and memcmp(), the defaults, on every call's lookup.
+ */
+static u32 task_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct task_struct *const *task = data;
+
+	return hash_64((unsigned long)*task ^ seed, 32);
+}
+
+static int task_obj_cmpfn(struct rhashtable_compare_arg *arg,
+			  const void *obj)
+{
+	const struct task_struct *const *task = arg->key;
+	const struct sipc_task *t = obj;
+
+	return t->task != *task;
+}
+
 static const struct rhashtable_params sipc_task_params = {
 	.key_len = sizeof(struct task_struct *),
 	.key_offset = offsetof(struct sipc_task, task),
 	.head_offset = offsetof(struct sipc_task, node),
+	.hashfn = task_hashfn,
+	.obj_cmpfn = task_obj_cmpfn,
 	.automatic_shrinking = true,
 };
 
