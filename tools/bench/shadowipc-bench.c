@@ -1008,8 +1008,15 @@ int main(int argc, char **argv)
 			json_path = optarg;
 			break;
 		case 'S':	/* run one side only, e.g. under a profiler */
-			side = strcmp(optarg, "native") ? SIDE_NATIVE :
-			       SIDE_SHADOW;
+			/* @side: the one skipped, marked as if it were down */
+			if (!strcmp(optarg, "native")) {
+				side = SIDE_SHADOW;
+			} else if (!strcmp(optarg, "shadow")) {
+				side = SIDE_NATIVE;
+			} else {
+				usage(stderr);
+				return 2;
+			}
 			snprintf(wdown[side], sizeof(wdown[side]), "skipped");
 			break;
 		case 'h':
