@@ -9,20 +9,11 @@
 ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
 t=/tmp/bench_test.$$
 mkdir -p $t
-n=0 pass=0 fail=0 skip=0
+. "$(dirname "$0")/ktap.sh"
 small="-r 1 -t 0.05 --segments 1,64 --touch-mib 4 --mem-ns 100 --mem-rounds 1"
 ids="0 0.null 1 2.1 2.64 2.flat64 3 4.touch 4.read 5.nons 5.ns 5.cost
      5.mem 5.memobj 6 7.msg 7.sem"
 
-ok() { # cond-exit-status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1)); echo "ok $n $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n $2"
-	fi
-}
-skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
 # between FILE NAME: what the bench printed between its NAME markers
 between() {
 	sed -n "/^----- SHADOWIPC-BENCH-$2 BEGIN -----\$/,/^----- SHADOWIPC-BENCH-$2 END -----\$/p" \
@@ -136,6 +127,4 @@ else
 fi
 
 rm -rf $t
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ $fail -eq 0 ]
+ktap_done

@@ -7,16 +7,7 @@
 # leaves it loaded with default parameters. KTAP output.
 ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
 here=$(dirname "$0")
-n=0 pass=0 fail=0
-
-ok() { # cond-exit-status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1)); echo "ok $n $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n $2"
-	fi
-}
+. "$(dirname "$0")/ktap.sh"
 
 node_mode() { stat -c %a /dev/shadowipc 2>/dev/null; }
 
@@ -93,6 +84,4 @@ ok $? "the segment removed"
 shadowipc unload >/dev/null 2>&1
 ok $? "unload succeeds once the segment is removed"
 shadowipc load --module "$ko" >/dev/null
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-[ $fail -eq 0 ]
+ktap_done

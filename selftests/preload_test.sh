@@ -11,17 +11,8 @@ ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
 shim=${SHADOWIPC_PRELOAD:-/usr/lib/libshadowipc-preload.so}
 t=/tmp/preload_test.$$
 mkdir -p $t
-n=0 pass=0 fail=0 skip=0
+. "$(dirname "$0")/ktap.sh"
 
-ok() { # cond-exit-status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1)); echo "ok $n $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n $2"
-	fi
-}
-skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
 shim() { LD_PRELOAD=$shim "$@"; }	# run a program under the shim
 norm() { sed -E 's/^0x[0-9a-f]{8} /0xKEY      /; s/(pid=)[0-9]+/\1PID/g'; }
 
@@ -259,6 +250,4 @@ else
 fi
 
 rm -rf $t
-echo "1..$n"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ $fail -eq 0 ]
+ktap_done
