@@ -444,7 +444,7 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	bytes += treesize;
 
 	q = kzalloc(struct_size(q, name, strlen(name) + 1), GFP_KERNEL_ACCOUNT);
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
 	err = -ENOMEM;
 	if (!q || !spare)
 		goto err_free;
@@ -864,7 +864,8 @@ long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
 		goto out_fput;
 
 	ret = -ENOMEM;
-	msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	msg = kvmalloc(struct_size(msg, data, len),
+		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!msg)
 		goto out_fput;
 	ret = -EFAULT;

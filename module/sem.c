@@ -726,7 +726,8 @@ static struct sipc_undo *sem_undo_find_alloc(struct sipc_ns *ns, int semid,
 		return ERR_PTR(-EIDRM);
 	}
 	rcu_read_unlock();
-	new = kvzalloc(struct_size(new, semadj, sma->nsems), GFP_KERNEL_ACCOUNT);
+	new = kvzalloc(struct_size(new, semadj, sma->nsems),
+		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	rcu_read_lock();
 	sem_lock(sma);
 	/* Our RCU read side keeps the memory past this put. */
@@ -854,7 +855,8 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 		return -ENOSPC;
 	if (nsems > (INT_MAX - sizeof(*sma)) / sizeof(sma->sems[0]))
 		return -ENOMEM;
-	sma = kvzalloc(struct_size(sma, sems, nsems), GFP_KERNEL_ACCOUNT);
+	sma = kvzalloc(struct_size(sma, sems, nsems),
+		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!sma)
 		return -ENOMEM;
 	sma->perm.mode = semflg & 0777;
@@ -1195,7 +1197,9 @@ long sipc_sem_op(struct sipc_ns *ns, int semid, struct sembuf __user *usops,
 	if (nsops < 1)
 		return -EINVAL;
 	if (nsops > SEM_OPS_FAST) {
-		sops = kvmalloc_array(nsops, sizeof(*sops), GFP_KERNEL);
+		/* user-sized: charged, and a failure, never a warning */
+		sops = kvmalloc_array(nsops, sizeof(*sops),
+				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!sops)
 			return -ENOMEM;
 	}
@@ -1326,7 +1330,8 @@ static int semctl_all(struct sipc_ns *ns, int semid, int cmd,
 	rcu_read_unlock();
 
 	err = -ENOMEM;
-	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL);
+	vals = kvmalloc_array(nsems, sizeof(*vals),
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!vals)
 		goto out_putref;
 	if (cmd == SETALL) {

@@ -211,7 +211,7 @@ static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 	struct shm_attach *at;
 	int err;
 
-	at = kmalloc(sizeof(*at), GFP_KERNEL);
+	at = kmalloc(sizeof(*at), GFP_KERNEL_ACCOUNT);
 	if (!at)
 		return -ENOMEM;
 	/* The segment may be gone, or its id reused, since shmat() pinned it. */
@@ -303,7 +303,7 @@ struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
 	struct shm_attach_file *af;
 	struct file *file;
 
-	af = kmalloc(sizeof(*af), GFP_KERNEL);
+	af = kmalloc(sizeof(*af), GFP_KERNEL_ACCOUNT);
 	if (!af)
 		return ERR_PTR(-ENOMEM);
 	af->ns = ns;
