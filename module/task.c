@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include <linux/tracepoint.h>
+#include <linux/wait_bit.h>
 
 #include "internal.h"
 
@@ -60,6 +61,9 @@ static mempool_t *sipc_task_pool;
 
 static atomic_t sipc_task_entries = ATOMIC_INIT(0);
 static atomic64_t sipc_task_bound = ATOMIC64_INIT(0);
+
+/* Exit task works queued and not yet finished (module unload waits). */
+static atomic_t sipc_task_exits_pending = ATOMIC_INIT(0);
 
 static struct tracepoint *sipc_tp_fork, *sipc_tp_exit;
 
@@ -281,7 +285,13 @@ static void task_exit_work(struct work_struct *work)
 static void task_exit_callback(struct callback_head *cb)
 {
 	task_exit_finish(container_of(cb, struct sipc_task, exit_cb));
-	module_put(THIS_MODULE);
+	/*
+	 * Module unload waits for this count, then for an RCU-tasks grace
+	 * period, which the exiting task passes only once it has returned
+	 * from here: nothing runs this module's code after the unload.
+	 */
+	if (atomic_dec_and_test(&sipc_task_exits_pending))
+		wake_up_var(&sipc_task_exits_pending);
 }
 
 /* Forget @t's binding counts and finish its exit on sipc_wq. */
@@ -297,22 +307,21 @@ static void task_exit_queue(struct sipc_task *t)
  * Unhash the exiting task's @t. The rest runs as a task work of the
  * task itself, in exit_task_work(), before its parent is notified: so a
  * parent's wait() sees the creator rules of exit_shm() applied, as on
- * Linux. The pending work pins the module; if it cannot (module going,
- * or the task past exit_task_work()), sipc_wq does it instead.
+ * Linux. Module unload waits for pending ones (sipc_task_module_exit());
+ * a task past exit_task_work() has sipc_wq do it instead.
  */
 static void task_unhash_exiting(struct sipc_task *t)
 {
 	if (rhashtable_remove_fast(&sipc_tasks, &t->node, sipc_task_params))
 		return;
-	if (try_module_get(THIS_MODULE)) {
-		init_task_work(&t->exit_cb, task_exit_callback);
-		if (!task_work_add(current, &t->exit_cb, TWA_NONE)) {
-			atomic_dec(&sipc_task_entries);
-			task_bind_count(t->ns, -1);
-			return;
-		}
-		module_put(THIS_MODULE);
+	atomic_inc(&sipc_task_exits_pending);
+	init_task_work(&t->exit_cb, task_exit_callback);
+	if (!task_work_add(current, &t->exit_cb, TWA_NONE)) {
+		atomic_dec(&sipc_task_entries);
+		task_bind_count(t->ns, -1);
+		return;
 	}
+	atomic_dec(&sipc_task_exits_pending);
 	task_exit_queue(t);
 }
 
@@ -456,6 +465,9 @@ void sipc_task_module_exit(void)
 	tracepoint_probe_unregister(sipc_tp_fork, sipc_probe_fork, NULL);
 	tracepoint_probe_unregister(sipc_tp_exit, sipc_probe_exit, NULL);
 	tracepoint_synchronize_unregister();
+	wait_var_event(&sipc_task_exits_pending,
+		       !atomic_read(&sipc_task_exits_pending));
+	synchronize_rcu_tasks();
 	rhashtable_free_and_destroy(&sipc_tasks, task_unhash_one, NULL);
 	flush_workqueue(sipc_wq);
 	rcu_barrier();
