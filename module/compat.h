@@ -50,4 +50,10 @@
 	((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
 #endif
 
+/*
+ * How many users an IPC namespace has (nsproxies, nsfs dentries): its
+ * ns_common's count, a refcount_t on 6.1 and 6.12.
+ */
+#define sipc_ipc_ns_refs(ipc)	refcount_read(&(ipc)->ns.count)
+
 #endif /* _SHADOWIPC_COMPAT_H */

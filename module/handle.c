@@ -96,7 +96,8 @@ static struct sipc_ns *sipc_pid_ns_get(pid_t nr)
 
 	if (!nr) {
 		ns = sipc_current_ns();
-		sipc_ns_get(ns);
+		if (!IS_ERR(ns))
+			sipc_ns_get(ns);
 		return ns;
 	}
 	if (nr < 0)

@@ -35,12 +35,12 @@
  *             sem_undo_lists_lock (the table of undo lists, sem.c)
  *   sipc_ns.mq_mutex            (a namespace's POSIX queue names)
  *     sipc_mq_lock              (queue counts, per-user bytes; a leaf,
- *                               also taken under sipc_ns_list_lock by
+ *                               also taken under sipc_ns_lock by
  *                               NS_INFO's fill for the namespace list)
  *   sipc_mq.lock                (one POSIX queue; a leaf, sleeps with
  *                               schedule() only after dropping it)
- *   sipc_ns_list_lock, sipc_task table bucket locks, sipc_views_lock:
- *                               leaves, taken alone
+ *   sipc_ns_lock, sipc_roots_lock, sipc_task table bucket locks,
+ *   sipc_views_lock:            leaves, taken alone
  *
  * What each protects:
  *
@@ -54,7 +54,10 @@
  * - sipc_views_lock: changes of the table of views by mm (lookups: RCU).
  * - sipc_perm.lock: the mutable fields of one object and its @deleted flag.
  * - sipc_task.lock: the list of segments a task created (shm_clist).
- * - sipc_ns_list_lock: the list of every namespace (for listings/unload).
+ * - sipc_ns_lock: the list of every namespace (for listings/unload), the
+ *   per-euid namespace counts.
+ * - sipc_roots_lock: the table of root shadow namespaces by real IPC
+ *   namespace (realns.c; lookups: RCU) and each root's @mapped.
  *
  * RCU: id and key lookups run under rcu_read_lock() only; objects are freed
  * after a grace period. A lookup that found an object must take its lock
@@ -190,7 +193,14 @@ struct sipc_perm {
  * @ids: one id table per kind
  * @node: in the list of every namespace
  * @free_work: teardown, when on sipc_wq
- * @owner: per-user namespace count this one is charged to
+ * @owner: per-user namespace count this one is charged to, NULL for roots
+ * @root: the root shadow namespace of the real namespace this one was
+ *	created in (referenced); itself for a root (realns.c)
+ * @real: the real IPC namespace of @root; compared, never dereferenced
+ *	but by its root, whose @real_pin keeps it alive
+ * @real_pin: a root's nsfs file on @real; NULL for the initial root
+ * @root_node: a root's entry in the table of roots by real namespace
+ * @mapped: a root is in that table, under sipc_roots_lock
  */
 struct sipc_ns {
 	refcount_t count;
@@ -213,14 +223,21 @@ struct sipc_ns {
 	struct list_head node;
 	struct work_struct free_work;
 	struct sipc_ns_owner *owner;
+	struct sipc_ns *root;
+	struct ipc_namespace *real;
+	struct file *real_pin;
+	struct hlist_node root_node;
+	bool mapped;
 };
 
 /**
  * struct sipc_task - what shadowipc keeps for one task (thread)
  * @task: the task, the table key; never dereferenced after exit
  * @node: entry in the task table
- * @ns: the task's namespace, NULL for the initial one (then the entry
- *	exists only for @shm_clist)
+ * @ns: the task's namespace, NULL for the root of its real namespace
+ *	(then the entry exists only for @shm_clist)
+ * @real: the task's real IPC namespace when @ns was set: once the task's
+ *	real namespace is another, it is in that one's root, whatever @ns
  * @lock: protects @shm_clist
  * @shm_clist: segments this task created (sipc_shm.clist)
  * @exit_cb: the task's exit, finished as a task work of the task
@@ -231,6 +248,7 @@ struct sipc_task {
 	struct task_struct *task;
 	struct rhash_head node;
 	struct sipc_ns *ns;
+	struct ipc_namespace *real;
 	spinlock_t lock;	/* protects shm_clist */
 	struct list_head shm_clist;
 	union {
@@ -264,7 +282,11 @@ int sipc_vma_read_only(struct vm_area_struct *vma, unsigned long size);
 /* ns.c: namespace life cycle */
 int sipc_ns_module_init(void);
 void sipc_ns_module_exit(void);
-struct sipc_ns *sipc_ns_create(void);
+struct ipc_namespace;
+struct file;
+struct sipc_ns *sipc_ns_create(struct sipc_ns *root);
+struct sipc_ns *sipc_ns_create_root(struct ipc_namespace *real,
+				    struct file *pin);
 void sipc_ns_get(struct sipc_ns *ns);
 bool sipc_ns_tryget(struct sipc_ns *ns);
 void sipc_ns_put(struct sipc_ns *ns);
@@ -273,10 +295,22 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info);
 void sipc_fill_status(struct shadowipc_status *st);
 bool sipc_ns_may_join(struct sipc_ns *ns);
 
+/* realns.c: root shadow namespaces of the real IPC namespaces */
+struct task_struct;
+void sipc_roots_module_init(void);
+void sipc_roots_module_exit(void);
+struct sipc_ns *sipc_root_task_get(struct task_struct *task);
+struct sipc_ns *sipc_root_current(void);
+struct sipc_ns *sipc_root_current_peek(void);
+struct ipc_namespace *sipc_real_ns_current(void);
+void sipc_roots_reap_now(void);
+void sipc_roots_task_exiting(struct task_struct *task);
+
 /* task.c: task -> namespace bindings, fork/exit probes */
 int sipc_task_module_init(void);
 void sipc_task_module_exit(void);
 struct sipc_ns *sipc_current_ns(void);
+struct sipc_ns *sipc_current_ns_peek(void);
 struct sipc_task *sipc_current_task_get_or_create(void);
 int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare);
 struct sipc_ns *sipc_task_ns_get(struct task_struct *task);
@@ -302,6 +336,8 @@ int sipc_keys_mmap(struct vm_area_struct *vma, enum sipc_kind kind);
 /* view.c: which namespace an address space's tasks are in, for userspace */
 void sipc_view_switched(void);
 void sipc_view_recheck(void);
+struct mm_struct;
+void sipc_view_unsure(struct mm_struct *mm);
 int sipc_view_mmap(struct vm_area_struct *vma);
 
 /* ids.c: generic id/key tables and permission rules (ipc/util.c) */
@@ -410,7 +446,7 @@ extern const struct sipc_proc_view sipc_msg_proc_view;
 extern const struct sipc_proc_view sipc_sem_proc_view;
 int sipc_proc_module_init(void);
 void sipc_proc_module_exit(void);
-void sipc_ns_seq_show_all(struct seq_file *m);
+void sipc_ns_seq_show_all(struct seq_file *m, struct sipc_ns *root);
 void sipc_shm_destroy_orphaned(struct sipc_ns *ns);
 
 #endif /* _SHADOWIPC_INTERNAL_H */

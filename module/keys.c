@@ -337,12 +337,16 @@ static const struct vm_operations_struct keys_vm_ops = {
 int sipc_keys_mmap(struct vm_area_struct *vma, enum sipc_kind kind)
 {
 	struct sipc_keys *k;
+	struct sipc_ns *ns;
 	int err;
 
 	err = sipc_vma_read_only(vma, SHADOWIPC_KEYS_SIZE);
 	if (err)
 		return err;
-	k = keys_get(&sipc_current_ns()->ids[kind]);
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	k = keys_get(&ns->ids[kind]);
 	if (!k)
 		return -ENOMEM;
 	vma->vm_private_data = k;

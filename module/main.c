@@ -61,7 +61,10 @@ static long sipc_ioctl_unshare(void __user *uarg)
 		return -EFAULT;
 	if (u.flags || u.pad)
 		return -EINVAL;
-	ns = sipc_ns_create();
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	ns = sipc_ns_create(ns->root);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
 	u.ns_id = ns->id;
@@ -142,6 +145,8 @@ long sipc_ioctl_ns_info(void __user *uarg, struct sipc_ns *handle_ns)
 		sipc_ns_get(ns);
 	} else if (fd == -1) {
 		ns = sipc_current_ns();
+		if (IS_ERR(ns))
+			return PTR_ERR(ns);
 		sipc_ns_get(ns);
 	} else {
 		ns = sipc_handle_ns_get(fd);
@@ -156,17 +161,22 @@ long sipc_ioctl_ns_info(void __user *uarg, struct sipc_ns *handle_ns)
 
 static long sipc_ioctl_shmget(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_shmget a;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.pad)
 		return -EINVAL;
-	return sipc_shm_get(sipc_current_ns(), a.key, a.size, a.shmflg);
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_shm_get(ns, a.key, a.size, a.shmflg);
 }
 
 static long sipc_ioctl_shmat(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_shmat a;
 	long err;
 
@@ -174,7 +184,10 @@ static long sipc_ioctl_shmat(void __user *uarg)
 		return -EFAULT;
 	if (a.flags || a.pad)
 		return -EINVAL;
-	err = sipc_shm_at(sipc_current_ns(), a.shmid, &a.addr, a.shmflg);
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	err = sipc_shm_at(ns, a.shmid, &a.addr, a.shmflg);
 	if (err)
 		return err;
 	/* Like shmat(2) after do_shmat(): the mapping stays if this faults. */
@@ -194,29 +207,38 @@ static long sipc_ioctl_shmdt(void __user *uarg)
 
 static long sipc_ioctl_shmctl(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_shmctl a;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.pad)
 		return -EINVAL;
-	return sipc_shm_ctl(sipc_current_ns(), a.shmid, a.cmd,
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_shm_ctl(ns, a.shmid, a.cmd,
 			    u64_to_user_ptr(a.buf));
 }
 
 static long sipc_ioctl_msgget(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_msgget a;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.pad)
 		return -EINVAL;
-	return sipc_msg_get(sipc_current_ns(), a.key, a.msgflg);
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_msg_get(ns, a.key, a.msgflg);
 }
 
 static long sipc_ioctl_msgsnd(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_msgsnd a;
 	long __user *msgp;
 	long mtype;
@@ -229,47 +251,63 @@ static long sipc_ioctl_msgsnd(void __user *uarg)
 	msgp = u64_to_user_ptr(a.msgp);
 	if (get_user(mtype, msgp))
 		return -EFAULT;
-	return sipc_msg_snd(sipc_current_ns(), a.msqid, mtype, msgp + 1,
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_msg_snd(ns, a.msqid, mtype, msgp + 1,
 			    a.msgsz, a.msgflg);
 }
 
 static long sipc_ioctl_msgrcv(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_msgrcv a;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.pad)
 		return -EINVAL;
-	return sipc_msg_rcv(sipc_current_ns(), a.msqid, u64_to_user_ptr(a.msgp),
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_msg_rcv(ns, a.msqid, u64_to_user_ptr(a.msgp),
 			    a.msgsz, a.msgtyp, a.msgflg);
 }
 
 static long sipc_ioctl_msgctl(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_msgctl a;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.pad)
 		return -EINVAL;
-	return sipc_msg_ctl(sipc_current_ns(), a.msqid, a.cmd,
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_msg_ctl(ns, a.msqid, a.cmd,
 			    u64_to_user_ptr(a.buf));
 }
 
 static long sipc_ioctl_semget(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_semget a;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags)
 		return -EINVAL;
-	return sipc_sem_get(sipc_current_ns(), a.key, a.nsems, a.semflg);
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_sem_get(ns, a.key, a.nsems, a.semflg);
 }
 
 static long sipc_ioctl_semop(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_semop a;
 	struct timespec64 ts;
 
@@ -280,24 +318,32 @@ static long sipc_ioctl_semop(void __user *uarg)
 	/* As semtimedop(2): the timeout is read first; nsops is unsigned. */
 	if (a.timeout && get_timespec64(&ts, u64_to_user_ptr(a.timeout)))
 		return -EFAULT;
-	return sipc_sem_op(sipc_current_ns(), a.semid, u64_to_user_ptr(a.sops),
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_sem_op(ns, a.semid, u64_to_user_ptr(a.sops),
 			   (unsigned int)a.nsops, a.timeout ? &ts : NULL);
 }
 
 static long sipc_ioctl_semctl(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_semctl a;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags)
 		return -EINVAL;
-	return sipc_sem_ctl(sipc_current_ns(), a.semid, a.semnum, a.cmd,
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_sem_ctl(ns, a.semid, a.semnum, a.cmd,
 			    a.arg);
 }
 
 static long sipc_ioctl_mq_open(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_mq_open a;
 	struct mq_attr attr;
 
@@ -309,19 +355,26 @@ static long sipc_ioctl_mq_open(void __user *uarg)
 	if (a.attr && copy_from_user(&attr, u64_to_user_ptr(a.attr),
 				     sizeof(attr)))
 		return -EFAULT;
-	return sipc_mq_open(sipc_current_ns(), u64_to_user_ptr(a.name),
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_mq_open(ns, u64_to_user_ptr(a.name),
 			    a.oflag, (umode_t)a.mode, a.attr ? &attr : NULL);
 }
 
 static long sipc_ioctl_mq_unlink(void __user *uarg)
 {
+	struct sipc_ns *ns;
 	struct shadowipc_mq_unlink a;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.pad)
 		return -EINVAL;
-	return sipc_mq_unlink(sipc_current_ns(), u64_to_user_ptr(a.name));
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return sipc_mq_unlink(ns, u64_to_user_ptr(a.name));
 }
 
 /* As mq_timedsend(2)'s prepare_timeout(): EFAULT, then EINVAL. */

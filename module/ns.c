@@ -10,8 +10,11 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/hashtable.h>
+#include <linux/ipc_namespace.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/msg.h>
 #include <linux/sem.h>
@@ -75,15 +78,65 @@ static void ns_set_default_limits(struct shadowipc_limits *l)
 	};
 }
 
-static void ns_init(struct sipc_ns *ns)
+/*
+ * A namespace starts with Linux's defaults, but never above the limits of
+ * the root it is created under: those bound what its creator may raise
+ * them to (proc.c), and a new namespace must not be a way around them.
+ */
+static void ns_cap_limits(struct shadowipc_limits *l,
+			  const struct shadowipc_limits *root)
+{
+	int i;
+
+	l->shmmax = min(l->shmmax, READ_ONCE(root->shmmax));
+	l->shmall = min(l->shmall, READ_ONCE(root->shmall));
+	l->shmmni = min(l->shmmni, READ_ONCE(root->shmmni));
+	l->msgmax = min(l->msgmax, READ_ONCE(root->msgmax));
+	l->msgmnb = min(l->msgmnb, READ_ONCE(root->msgmnb));
+	l->msgmni = min(l->msgmni, READ_ONCE(root->msgmni));
+	for (i = 0; i < ARRAY_SIZE(l->sem); i++)
+		l->sem[i] = min(l->sem[i], READ_ONCE(root->sem[i]));
+	l->mq_queues_max = min(l->mq_queues_max, READ_ONCE(root->mq_queues_max));
+	l->mq_msg_max = min(l->mq_msg_max, READ_ONCE(root->mq_msg_max));
+	l->mq_msgsize_max = min(l->mq_msgsize_max,
+				READ_ONCE(root->mq_msgsize_max));
+	l->mq_msg_default = min(l->mq_msg_default,
+				READ_ONCE(root->mq_msg_default));
+	l->mq_msgsize_default = min(l->mq_msgsize_default,
+				    READ_ONCE(root->mq_msgsize_default));
+}
+
+/*
+ * @root: the root @ns is created under (referenced here), or NULL for a
+ * root itself, whose creator is the owner of @real, its real namespace.
+ */
+static void ns_init(struct sipc_ns *ns, struct sipc_ns *root,
+		    struct ipc_namespace *real)
 {
 	enum sipc_kind k;
 
 	refcount_set(&ns->count, 1);
-	ns->creator_euid = current_euid();
-	ns->creator_egid = current_egid();
-	ns->user_ns = get_user_ns(current_user_ns());
 	ns_set_default_limits(&ns->limits);
+	if (root) {
+		sipc_ns_get(root);
+		ns->root = root;
+		ns->real = root->real;
+		ns->creator_euid = current_euid();
+		ns->creator_egid = current_egid();
+		ns->user_ns = get_user_ns(current_user_ns());
+		ns_cap_limits(&ns->limits, &root->limits);
+	} else {
+		ns->root = ns;
+		ns->real = real;
+		ns->user_ns = get_user_ns(real->user_ns);
+		/* as ipc_set_ownership(): root in the owning user namespace */
+		ns->creator_euid = make_kuid(ns->user_ns, 0);
+		if (!uid_valid(ns->creator_euid))
+			ns->creator_euid = GLOBAL_ROOT_UID;
+		ns->creator_egid = make_kgid(ns->user_ns, 0);
+		if (!gid_valid(ns->creator_egid))
+			ns->creator_egid = GLOBAL_ROOT_GID;
+	}
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		sipc_ids_init(&ns->ids[k], ns, k);
 	sipc_shm_init_ns(ns);
@@ -104,6 +157,10 @@ static void ns_exit(struct sipc_ns *ns)
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		sipc_ids_destroy(&ns->ids[k]);
 	put_user_ns(ns->user_ns);
+	if (ns->root != ns)
+		sipc_ns_put_in_task(ns->root);
+	if (ns->real_pin)
+		fput(ns->real_pin);
 }
 
 static struct sipc_ns_owner *ns_owner_find(kuid_t uid)
@@ -140,20 +197,24 @@ static struct sipc_ns_owner *ns_owner_charge(struct sipc_ns_owner **spare)
 		o->count = 0;
 		hash_add(sipc_ns_owners, &o->node, __kuid_val(uid));
 	}
-	if (o->count >= READ_ONCE(sipc_max_namespaces)) {
+	if (o->count >= READ_ONCE(sipc_max_namespaces))
 		o = NULL;
-	} else {
+	else
 		o->count++;
-		sipc_ns_nr++;
-	}
 	spin_unlock(&sipc_ns_lock);
 	return o;
+}
+
+static void ns_uncount(void)
+{
+	spin_lock(&sipc_ns_lock);
+	sipc_ns_nr--;
+	spin_unlock(&sipc_ns_lock);
 }
 
 static void ns_owner_uncharge(struct sipc_ns_owner *o)
 {
 	spin_lock(&sipc_ns_lock);
-	sipc_ns_nr--;
 	if (--o->count)
 		o = NULL;
 	else
@@ -200,14 +261,39 @@ static struct sipc_ns_owner *ns_owner_charge_or_flush(void)
 	return o ?: ERR_PTR(-ENOSPC);
 }
 
+static struct sipc_ns *ns_alloc(void)
+{
+	struct sipc_ns *ns = kmem_cache_alloc(sipc_ns_cache, GFP_KERNEL_ACCOUNT);
+
+	/*
+	 * sipc_task_ns_get() may be trying a reference on the namespace
+	 * that lived here: leave its count at zero until ns_init() sets it.
+	 */
+	if (ns)
+		memset_after(ns, 0, count);
+	return ns;
+}
+
+/* Give @ns its id and put it on the list of every namespace. */
+static void ns_publish(struct sipc_ns *ns)
+{
+	/* ids taken under the lock keep the list in id order */
+	spin_lock(&sipc_ns_lock);
+	ns->id = atomic64_inc_return(&sipc_ns_last_id);
+	list_add_tail(&ns->node, &sipc_ns_list);
+	sipc_ns_nr++;
+	spin_unlock(&sipc_ns_lock);
+}
+
 /**
  * sipc_ns_create() - a new, empty namespace owned by the caller
+ * @root: the root shadow namespace it is created under (the caller's)
  *
  * Context: process context, may sleep.
  * Return: the namespace with one reference, or ERR_PTR(-ENOSPC) when the
  * caller's euid reached max_namespaces, or ERR_PTR(-ENOMEM).
  */
-struct sipc_ns *sipc_ns_create(void)
+struct sipc_ns *sipc_ns_create(struct sipc_ns *root)
 {
 	struct sipc_ns_owner *owner;
 	struct sipc_ns *ns;
@@ -215,23 +301,38 @@ struct sipc_ns *sipc_ns_create(void)
 	owner = ns_owner_charge_or_flush();
 	if (IS_ERR(owner))
 		return ERR_CAST(owner);
-	ns = kmem_cache_alloc(sipc_ns_cache, GFP_KERNEL);
+	ns = ns_alloc();
 	if (!ns) {
 		ns_owner_uncharge(owner);
 		return ERR_PTR(-ENOMEM);
 	}
-	/*
-	 * sipc_task_ns_get() may be trying a reference on the namespace
-	 * that lived here: leave its count at zero until ns_init() sets it.
-	 */
-	memset_after(ns, 0, count);
-	ns_init(ns);
+	ns_init(ns, root, NULL);
 	ns->owner = owner;
-	/* ids taken under the lock keep the list in id order */
-	spin_lock(&sipc_ns_lock);
-	ns->id = atomic64_inc_return(&sipc_ns_last_id);
-	list_add_tail(&ns->node, &sipc_ns_list);
-	spin_unlock(&sipc_ns_lock);
+	ns_publish(ns);
+	return ns;
+}
+
+/**
+ * sipc_ns_create_root() - the root shadow namespace of a real namespace
+ * @real: the real IPC namespace
+ * @pin: an nsfs file on @real, which the root keeps until it is freed
+ *
+ * A root is charged to nobody's max_namespaces: it stands for a real
+ * namespace, which Linux charged when it was made.
+ *
+ * Context: process context, may sleep.
+ * Return: the root with one reference, or ERR_PTR(-ENOMEM).
+ */
+struct sipc_ns *sipc_ns_create_root(struct ipc_namespace *real,
+				    struct file *pin)
+{
+	struct sipc_ns *ns = ns_alloc();
+
+	if (!ns)
+		return ERR_PTR(-ENOMEM);
+	ns_init(ns, NULL, real);
+	ns->real_pin = pin;
+	ns_publish(ns);
 	return ns;
 }
 
@@ -242,7 +343,9 @@ static void ns_free(struct sipc_ns *ns)
 	list_del(&ns->node);
 	spin_unlock(&sipc_ns_lock);
 	ns_exit(ns);
-	ns_owner_uncharge(ns->owner);
+	ns_uncount();
+	if (ns->owner)
+		ns_owner_uncharge(ns->owner);
 	kmem_cache_free(sipc_ns_cache, ns);
 }
 
@@ -325,14 +428,21 @@ void sipc_ns_put_in_task(struct sipc_ns *ns)
  * sipc_ns_may_join() - may the caller setns() into @ns
  * @ns: the namespace
  *
- * Unlike Linux's setns(), which always needs CAP_SYS_ADMIN, a shadow
- * namespace may be joined by its creator's euid too.
+ * Within the tree of the caller's real namespace, a shadow namespace may
+ * be joined by its creator's euid, or with CAP_SYS_ADMIN in the creator's
+ * user namespace (Linux's setns() always needs the latter). A namespace
+ * of another real namespace's tree takes what setns() to that real
+ * namespace takes: CAP_SYS_ADMIN over its owner and in the caller's own
+ * user namespace.
  *
- * Context: process context.
+ * Context: process context, may sleep.
  * Return: true when allowed.
  */
 bool sipc_ns_may_join(struct sipc_ns *ns)
 {
+	if (ns->root != sipc_root_current())
+		return ns_capable(ns->root->user_ns, CAP_SYS_ADMIN) &&
+		       ns_capable(current_user_ns(), CAP_SYS_ADMIN);
 	return uid_eq(current_euid(), ns->creator_euid) ||
 	       ns_capable(ns->user_ns, CAP_SYS_ADMIN);
 }
@@ -371,13 +481,19 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
 	info->limits = ns->limits;
 }
 
-static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
+static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns,
+			struct sipc_ns *root)
 {
 	struct shadowipc_ns_info info;
 	u64 key_bytes = 0;
 	enum sipc_kind k;
 
-	/* root sees every namespace, others those their euid created */
+	/*
+	 * Only the opener's real namespace's tree; in it, root sees every
+	 * namespace, others those their euid created.
+	 */
+	if (ns->root != root)
+		return;
 	if (!uid_eq(m->file->f_cred->euid, ns->creator_euid) &&
 	    !file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN))
 		return;
@@ -400,6 +516,8 @@ static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
 /**
  * sipc_ns_seq_show_all() - /proc/shadowipc/namespaces
  * @m: the file, whose opener's credentials decide what it shows
+ * @root: the root of the opener's real namespace: the file shows that
+ *	tree only
  *
  * A header naming the columns, then one line per live namespace in id
  * order: the NS_INFO fields, creator ids as the opener sees them, then
@@ -408,15 +526,15 @@ static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns)
  *
  * Context: process context; takes sipc_ns_lock.
  */
-void sipc_ns_seq_show_all(struct seq_file *m)
+void sipc_ns_seq_show_all(struct seq_file *m, struct sipc_ns *root)
 {
 	struct sipc_ns *ns;
 
 	seq_puts(m, "id uid gid tasks handles refs shm shm_bytes msg msg_bytes sem sem_bytes key_bytes mq mq_bytes\n");
-	ns_seq_show(m, &sipc_init_ns);
+	ns_seq_show(m, &sipc_init_ns, root);
 	spin_lock(&sipc_ns_lock);
 	list_for_each_entry(ns, &sipc_ns_list, node)
-		ns_seq_show(m, ns);
+		ns_seq_show(m, ns, root);
 	spin_unlock(&sipc_ns_lock);
 }
 
@@ -424,13 +542,15 @@ void sipc_ns_seq_show_all(struct seq_file *m)
  * sipc_fill_status() - module-wide counters for the STATUS ioctl
  * @st: filled (all but @st->flags and @st->pad)
  *
- * Pending teardown runs first, so that the counts a test reads after
- * waiting for a child are settled.
+ * Pending teardown runs first, and the roots of real namespaces no task
+ * uses any more go, so that the counts a test reads after waiting for a
+ * child are settled.
  *
  * Context: process context, may sleep.
  */
 void sipc_fill_status(struct shadowipc_status *st)
 {
+	sipc_roots_reap_now();
 	ns_flush_teardown();
 	spin_lock(&sipc_ns_lock);
 	st->namespaces = sipc_ns_nr + 1;	/* and the initial one */
@@ -460,12 +580,9 @@ int sipc_ns_module_init(void)
 	if (!sipc_max_namespaces)
 		sipc_max_namespaces =
 			init_user_ns.ucount_max[UCOUNT_IPC_NAMESPACES];
-	ns_init(&sipc_init_ns);
+	ns_init(&sipc_init_ns, NULL, init_task.nsproxy->ipc_ns);
 	sipc_init_ns.id = atomic64_inc_return(&sipc_ns_last_id);
-	sipc_init_ns.creator_euid = GLOBAL_ROOT_UID;
-	sipc_init_ns.creator_egid = GLOBAL_ROOT_GID;
-	put_user_ns(sipc_init_ns.user_ns);
-	sipc_init_ns.user_ns = get_user_ns(&init_user_ns);
+	sipc_roots_module_init();
 	return 0;
 }
 
@@ -477,6 +594,7 @@ int sipc_ns_module_init(void)
  */
 void sipc_ns_module_exit(void)
 {
+	sipc_roots_module_exit();
 	ns_flush_teardown();
 	WARN_ON(!list_empty(&sipc_ns_list));
 	ns_exit(&sipc_init_ns);

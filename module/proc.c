@@ -110,6 +110,10 @@ static int sysvipc_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	it->view = pde_data(inode);
 	it->ns = sipc_current_ns();
+	if (IS_ERR(it->ns)) {
+		seq_release_private(inode, file);
+		return PTR_ERR(it->ns);
+	}
 	sipc_ns_get(it->ns);
 	it->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	return 0;
@@ -300,12 +304,17 @@ struct sipc_sysctl_file {
 
 static int sysctl_open(struct inode *inode, struct file *file)
 {
-	struct sipc_sysctl_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct sipc_sysctl_file *f;
+	struct sipc_ns *ns;
 
+	ns = sipc_current_ns();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	f->sc = pde_data(inode);
-	f->ns = sipc_current_ns();
+	f->ns = ns;
 	sipc_ns_get(f->ns);
 	file->private_data = f;
 	return 0;
@@ -458,6 +467,8 @@ static int mqueue_open(struct inode *inode, struct file *file)
 	struct sipc_ns *ns = sipc_current_ns();
 	int err;
 
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
 	sipc_ns_get(ns);
 	err = single_open(file, mqueue_show, ns);
 	if (err)
@@ -465,7 +476,7 @@ static int mqueue_open(struct inode *inode, struct file *file)
 	return err;
 }
 
-static int mqueue_release(struct inode *inode, struct file *file)
+static int ns_single_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
@@ -477,27 +488,38 @@ static const struct proc_ops mqueue_proc_ops = {
 	.proc_open = mqueue_open,
 	.proc_read = seq_read,
 	.proc_lseek = seq_lseek,
-	.proc_release = mqueue_release,
+	.proc_release = ns_single_release,
 };
 
 /* --- namespaces --- */
 
 static int namespaces_show(struct seq_file *m, void *v)
 {
-	sipc_ns_seq_show_all(m);
+	sipc_ns_seq_show_all(m, m->private);
 	return 0;
 }
 
+/* The opener's real namespace's tree, whoever reads the file later. */
 static int namespaces_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, namespaces_show, NULL);
+	struct sipc_ns *root = sipc_current_ns();
+	int err;
+
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	root = root->root;
+	sipc_ns_get(root);
+	err = single_open(file, namespaces_show, root);
+	if (err)
+		sipc_ns_put(root);
+	return err;
 }
 
 static const struct proc_ops namespaces_proc_ops = {
 	.proc_open = namespaces_open,
 	.proc_read = seq_read,
 	.proc_lseek = seq_lseek,
-	.proc_release = single_release,
+	.proc_release = ns_single_release,
 };
 
 /**

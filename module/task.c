@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Task bindings: which shadow namespace each task (thread) is in, kept in
- * an RCU hash table keyed by the task pointer. Only tasks outside the
- * initial namespace, or that created a segment, have an entry. Children
- * inherit their creator's entry through a probe on sched_process_fork;
- * a probe on sched_process_exit unhashes the entry and leaves the rest of
- * the exit (creator list, namespace put), which may sleep, to a task work
- * that the exiting task runs before its parent is notified.
+ * an RCU hash table keyed by the task pointer. Only tasks outside the root
+ * of their real namespace, or that created a segment, have an entry.
+ * Every new task (fork, clone, threads, and kernel-made user tasks such as
+ * io_uring's workers) inherits its creator's entry through a probe on
+ * task_newtask, unless it got a real IPC namespace of its own; a probe on
+ * sched_process_exit unhashes the entry and leaves the rest of the exit
+ * (creator list, namespace put), which may sleep, to a task work that the
+ * exiting task runs before its parent is notified.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hash.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include <linux/tracepoint.h>
@@ -65,7 +69,7 @@ static atomic64_t sipc_task_bound = ATOMIC64_INIT(0);
 /* Exit task works queued and not yet finished (module unload waits). */
 static atomic_t sipc_task_exits_pending = ATOMIC_INIT(0);
 
-static struct tracepoint *sipc_tp_fork, *sipc_tp_exit;
+static struct tracepoint *sipc_tp_newtask, *sipc_tp_exit;
 
 static struct sipc_task *task_lookup(struct task_struct *task)
 {
@@ -76,10 +80,11 @@ static struct sipc_task *task_lookup(struct task_struct *task)
 }
 
 static void task_init(struct sipc_task *t, struct task_struct *task,
-		      struct sipc_ns *ns)
+		      struct sipc_ns *ns, struct ipc_namespace *real)
 {
 	t->task = task;
 	t->ns = ns;
+	t->real = real;
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->shm_clist);
 }
@@ -98,46 +103,92 @@ static void task_bind_count(struct sipc_ns *ns, int delta)
 	atomic64_add(delta, &sipc_task_bound);
 }
 
+/* @task's real IPC namespace, NULL past exit_task_namespaces(). */
+static struct ipc_namespace *task_real_ns(struct task_struct *task)
+{
+	struct ipc_namespace *real = NULL;
+
+	if (task == current)
+		return current->nsproxy->ipc_ns;
+	task_lock(task);
+	if (task->nsproxy)
+		real = task->nsproxy->ipc_ns;
+	task_unlock(task);
+	return real;
+}
+
+/*
+ * The shadow namespace @t binds its task to, or NULL for the root of the
+ * task's real namespace @real: an entry made in another real namespace
+ * than the task's now no longer counts (the task moved without us).
+ */
+static struct sipc_ns *task_bound_ns(struct sipc_task *t,
+				     struct ipc_namespace *real)
+{
+	struct sipc_ns *ns = t ? READ_ONCE(t->ns) : NULL;
+
+	return ns && READ_ONCE(t->real) == real ? ns : NULL;
+}
+
 /**
  * sipc_current_ns() - the calling task's namespace
  *
- * Context: process context. The result needs no reference: the task's own
- * membership pins it, and only the task itself changes its membership.
- * Return: the namespace, &sipc_init_ns for tasks never moved.
+ * Context: process context, may sleep (the first call in a real
+ * namespace makes its root). The result needs no reference: the task's
+ * own membership pins it, and only the task itself changes it.
+ * Return: the namespace, the root of the task's real namespace for tasks
+ * never moved, or ERR_PTR(-errno) when that root cannot be made.
  */
 struct sipc_ns *sipc_current_ns(void)
 {
-	struct sipc_task *t;
 	struct sipc_ns *ns;
 
 	rcu_read_lock();
-	t = task_lookup(current);
-	ns = t ? READ_ONCE(t->ns) : NULL;
+	ns = task_bound_ns(task_lookup(current), current->nsproxy->ipc_ns);
 	rcu_read_unlock();
-	return ns ?: &sipc_init_ns;
+	return ns ?: sipc_root_current();
+}
+
+/**
+ * sipc_current_ns_peek() - the calling task's namespace, if it has one yet
+ *
+ * As sipc_current_ns(), for callers that may not make a root (under
+ * mmap_lock in fork()).
+ *
+ * Context: any context of a task with its namespaces.
+ * Return: the namespace, or NULL for a task in a real namespace whose root
+ * no call made yet.
+ */
+struct sipc_ns *sipc_current_ns_peek(void)
+{
+	struct sipc_ns *ns;
+
+	rcu_read_lock();
+	ns = task_bound_ns(task_lookup(current), current->nsproxy->ipc_ns);
+	rcu_read_unlock();
+	return ns ?: sipc_root_current_peek();
 }
 
 /**
  * sipc_task_ns_get() - another task's namespace, with a reference
- * @task: the task
+ * @task: the task, referenced by the caller
  *
- * Context: process context, any locks.
- * Return: the namespace, referenced; put it with sipc_ns_put().
+ * Context: process context, may sleep, no locks held.
+ * Return: the namespace, referenced (put it with sipc_ns_put()), or
+ * ERR_PTR(-errno) as sipc_root_task_get().
  */
 struct sipc_ns *sipc_task_ns_get(struct task_struct *task)
 {
+	struct ipc_namespace *real = task_real_ns(task);
 	struct sipc_task *t;
 	struct sipc_ns *ns;
 
 	rcu_read_lock();
 	for (;;) {
 		t = task_lookup(task);
-		ns = t ? READ_ONCE(t->ns) : NULL;
-		if (!ns) {
-			ns = &sipc_init_ns;
-			sipc_ns_get(ns);
+		ns = task_bound_ns(t, real);
+		if (!ns)
 			break;
-		}
 		/*
 		 * A zero count means @task just left @ns. Namespaces are
 		 * SLAB_TYPESAFE_BY_RCU, so @ns may even be another namespace
@@ -150,7 +201,7 @@ struct sipc_ns *sipc_task_ns_get(struct task_struct *task)
 		}
 	}
 	rcu_read_unlock();
-	return ns;
+	return ns ?: sipc_root_task_get(task);
 }
 
 /**
@@ -174,7 +225,7 @@ struct sipc_task *sipc_current_task_get_or_create(void)
 	t = kmem_cache_alloc(sipc_task_cache, GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
-	task_init(t, current, NULL);
+	task_init(t, current, NULL, current->nsproxy->ipc_ns);
 	atomic_inc(&sipc_task_entries);
 	/* Only the fork probe adds other entries, and only for new tasks. */
 	err = rhashtable_insert_fast(&sipc_tasks, &t->node, sipc_task_params);
@@ -197,6 +248,7 @@ struct sipc_task *sipc_current_task_get_or_create(void)
  */
 int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
 {
+	struct ipc_namespace *real = current->nsproxy->ipc_ns;
 	struct sipc_task *t;
 	struct sipc_ns *old;
 
@@ -207,15 +259,17 @@ int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
 	sipc_sem_exit_task(current);
 	if (unshare)
 		sipc_shm_exit_task(t);
-	if (ns == &sipc_init_ns)
+	if (ns == sipc_root_current())
 		ns = NULL;
-	old = t->ns;
-	if (old == ns)
+	/* an entry left from another real namespace goes now */
+	if (t->ns == ns && (!ns || t->real == real))
 		return 0;
 	if (ns)
 		sipc_ns_get(ns);
 	task_bind_count(ns, 1);
+	old = t->ns;
 	WRITE_ONCE(t->ns, ns);
+	WRITE_ONCE(t->real, real);
 	task_bind_count(old, -1);
 	if (old)
 		sipc_ns_put_in_task(old);
@@ -238,8 +292,8 @@ int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare)
 bool sipc_task_group_all_in(struct sipc_ns *ns)
 {
 	struct mm_struct *mm = current->mm;
+	struct ipc_namespace *real;
 	struct task_struct *thread;
-	struct sipc_task *t;
 	struct sipc_ns *tns;
 	int users = 0;
 	bool all = true;
@@ -249,9 +303,9 @@ bool sipc_task_group_all_in(struct sipc_ns *ns)
 		if (READ_ONCE(thread->mm) != mm)
 			continue;
 		users++;
-		t = task_lookup(thread);
-		tns = t ? READ_ONCE(t->ns) : NULL;
-		if ((tns ?: &sipc_init_ns) != ns) {
+		real = task_real_ns(thread);
+		tns = task_bound_ns(task_lookup(thread), real);
+		if (tns ? tns != ns : ns->root != ns || ns->real != real) {
 			all = false;
 			break;
 		}
@@ -326,22 +380,33 @@ static void task_unhash_exiting(struct sipc_task *t)
 }
 
 /*
- * sched_process_fork: runs in the parent, before the child first runs,
- * with preemption disabled. A child of a task in a shadow namespace gets
- * an entry in the same namespace (threads too, as nsproxy is shared).
- * fork(2) cannot be failed from here: if no entry can be had, even from
- * the reserve pool, the child is killed rather than let out of its
- * namespace.
+ * task_newtask: runs in the creator, at the end of copy_process(), before
+ * the new task first runs, with preemption disabled. A task created by a
+ * task in a shadow namespace gets an entry in the same namespace (threads
+ * and io_uring workers too, as nsproxy is shared), unless it got a real
+ * IPC namespace of its own (CLONE_NEWIPC), whose root it is then in.
+ * Task creation cannot be failed from here: if no entry can be had, even
+ * from the reserve pool, the new task is killed rather than let out of
+ * its namespace.
  */
-static void sipc_probe_fork(void *data, struct task_struct *parent,
-			    struct task_struct *child)
+static void sipc_probe_newtask(void *data, struct task_struct *child,
+			       unsigned long clone_flags)
 {
-	struct sipc_task *pt, *ct;
+	struct ipc_namespace *real;
+	struct sipc_task *ct;
 	struct sipc_ns *ns;
 
+	if (!current->nsproxy)
+		return;
+	real = current->nsproxy->ipc_ns;
+	if (!child->nsproxy || child->nsproxy->ipc_ns != real) {
+		/* in the root of its new real namespace, whatever its view says */
+		if (child->mm)
+			sipc_view_unsure(child->mm);
+		return;
+	}
 	rcu_read_lock();
-	pt = task_lookup(parent);	/* the forking task: current */
-	ns = pt ? pt->ns : NULL;
+	ns = task_bound_ns(task_lookup(current), real);
 	rcu_read_unlock();
 	if (!ns)
 		return;
@@ -349,7 +414,7 @@ static void sipc_probe_fork(void *data, struct task_struct *parent,
 	ct = mempool_alloc(sipc_task_pool, GFP_ATOMIC | __GFP_NOWARN);
 	if (!ct)
 		goto kill_child;
-	task_init(ct, child, ns);
+	task_init(ct, child, ns, real);
 	sipc_ns_get(ns);
 	atomic_inc(&sipc_task_entries);
 	if (rhashtable_insert_fast(&sipc_tasks, &ct->node, sipc_task_params)) {
@@ -377,6 +442,7 @@ static void sipc_probe_exit(void *data, struct task_struct *task)
 	 * told, as exit_sem() does: a parent's wait() sees them.
 	 */
 	sipc_sem_exit_task(task);
+	sipc_roots_task_exiting(task);
 	rcu_read_lock();
 	t = task_lookup(task);
 	if (t)
@@ -396,8 +462,8 @@ u64 sipc_task_bindings(void)
 
 static void sipc_find_tracepoints(struct tracepoint *tp, void *priv)
 {
-	if (!strcmp(tp->name, "sched_process_fork"))
-		sipc_tp_fork = tp;
+	if (!strcmp(tp->name, "task_newtask"))
+		sipc_tp_newtask = tp;
 	else if (!strcmp(tp->name, "sched_process_exit"))
 		sipc_tp_exit = tp;
 }
@@ -413,8 +479,8 @@ int sipc_task_module_init(void)
 	int err;
 
 	for_each_kernel_tracepoint(sipc_find_tracepoints, NULL);
-	if (!sipc_tp_fork || !sipc_tp_exit) {
-		pr_err("sched_process_fork/exit tracepoints not found\n");
+	if (!sipc_tp_newtask || !sipc_tp_exit) {
+		pr_err("task_newtask/sched_process_exit tracepoints not found\n");
 		return -ENOENT;
 	}
 	sipc_task_cache = KMEM_CACHE(sipc_task, 0);
@@ -431,7 +497,8 @@ int sipc_task_module_init(void)
 	err = tracepoint_probe_register(sipc_tp_exit, sipc_probe_exit, NULL);
 	if (err)
 		goto err_destroy_table;
-	err = tracepoint_probe_register(sipc_tp_fork, sipc_probe_fork, NULL);
+	err = tracepoint_probe_register(sipc_tp_newtask, sipc_probe_newtask,
+					NULL);
 	if (err)
 		goto err_unregister_exit;
 	return 0;
@@ -462,7 +529,7 @@ static void task_unhash_one(void *ptr, void *arg)
  */
 void sipc_task_module_exit(void)
 {
-	tracepoint_probe_unregister(sipc_tp_fork, sipc_probe_fork, NULL);
+	tracepoint_probe_unregister(sipc_tp_newtask, sipc_probe_newtask, NULL);
 	tracepoint_probe_unregister(sipc_tp_exit, sipc_probe_exit, NULL);
 	tracepoint_synchronize_unregister();
 	wait_var_event(&sipc_task_exits_pending,

@@ -111,7 +111,7 @@ static void view_update(struct sipc_view *v)
 	mutex_lock(&v->lock);
 	/* Read under the lock: a later switch's update sees this one's. */
 	ns = sipc_current_ns();
-	ns_id = sipc_task_group_all_in(ns) ? ns->id : 0;
+	ns_id = !IS_ERR(ns) && sipc_task_group_all_in(ns) ? ns->id : 0;
 	WRITE_ONCE(view_data(v)->ns_id, ns_id);
 	mutex_unlock(&v->lock);
 }
@@ -127,6 +127,25 @@ void sipc_view_switched(void)
 
 	if (v) {
 		view_update(v);
+		view_put(v);
+	}
+}
+
+/**
+ * sipc_view_unsure() - @mm's tasks may no longer all be where its view says
+ * @mm: the address space
+ *
+ * For a task made in a real namespace of its own (clone(CLONE_NEWIPC)):
+ * its view says 0 until the next get that reaches the device sets it.
+ *
+ * Context: any context (the task_newtask probe).
+ */
+void sipc_view_unsure(struct mm_struct *mm)
+{
+	struct sipc_view *v = view_get(mm);
+
+	if (v) {
+		WRITE_ONCE(view_data(v)->ns_id, 0);
 		view_put(v);
 	}
 }
@@ -153,6 +172,7 @@ void sipc_view_recheck(void)
 static void view_vm_open(struct vm_area_struct *vma)
 {
 	struct sipc_view *v = vma->vm_private_data;
+	struct sipc_ns *ns;
 
 	if (v->mm == vma->vm_mm) {
 		/* mremap() moving it: one more mapping of the same view */
@@ -167,9 +187,11 @@ static void view_vm_open(struct vm_area_struct *vma)
 	 * a few words) may not fail.
 	 */
 	v = view_get(vma->vm_mm);
-	if (!v)
-		v = view_create(vma->vm_mm, sipc_current_ns()->id,
+	if (!v) {
+		ns = sipc_current_ns_peek();
+		v = view_create(vma->vm_mm, ns ? ns->id : 0,
 				GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
+	}
 	vma->vm_private_data = v;
 }
 
