@@ -11,7 +11,9 @@
  *   namespaces              one line per namespace the reader may see
  *
  * As in Linux, a file shows the namespace its opener was in at open time
- * (the open pins it), not the reader's at read time.
+ * (the open pins it), not the reader's at read time; and who may write a
+ * sysctl is checked at open, against the opener's credentials, and again
+ * at each write, against the writer's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -138,6 +140,9 @@ static const struct proc_ops sysvipc_proc_ops = {
 
 /* --- sys/kernel/NAME --- */
 
+#define SYSCTL_LIMIT	BIT(0)
+#define SYSCTL_NEXT_ID	BIT(1)
+
 /**
  * struct sipc_sysctl - one file under sys/kernel
  * @name: file name, as Linux's kernel.NAME sysctl
@@ -145,6 +150,9 @@ static const struct proc_ops sysvipc_proc_ops = {
  * @ulong: unsigned long values (no sign allowed), else int
  * @min: lowest value accepted (int sysctls)
  * @max: highest value accepted (int sysctls)
+ * @flags: SYSCTL_LIMIT for a limit, which a namespace below a root may
+ *	raise only up to its root's value; SYSCTL_NEXT_ID for the next_id
+ *	files, which checkpoint/restore may write
  * @get: read the values of @ns
  * @set: write the values of @ns (the ones given: @n of them)
  */
@@ -153,6 +161,7 @@ struct sipc_sysctl {
 	int nr;
 	bool ulong;
 	long long min, max;
+	unsigned int flags;
 	void (*get)(struct sipc_ns *ns, long long *v);
 	int (*set)(struct sipc_ns *ns, const long long *v, int n);
 };
@@ -262,29 +271,29 @@ NEXT_ID_ACCESSORS(SIPC_SHM, shm_next_id)
 NEXT_ID_ACCESSORS(SIPC_MSG, msg_next_id)
 NEXT_ID_ACCESSORS(SIPC_SEM, sem_next_id)
 
-#define SYSCTL(n, count, is_ulong, lo, hi) {				\
+#define SYSCTL(n, count, is_ulong, lo, hi, fl) {			\
 	.name = #n, .nr = count, .ulong = is_ulong, .min = lo, .max = hi, \
-	.get = get_##n, .set = set_##n,					\
+	.flags = fl, .get = get_##n, .set = set_##n,			\
 }
 
 /* Ranges as Linux 6.1's ipc/ipc_sysctl.c declares them. */
 static const struct sipc_sysctl sipc_sysctls[] = {
-	SYSCTL(shmmax, 1, true, 0, 0),
-	SYSCTL(shmall, 1, true, 0, 0),
-	SYSCTL(shmmni, 1, false, 0, SIPC_IPCMNI),
-	SYSCTL(shm_rmid_forced, 1, false, 0, 1),
-	SYSCTL(msgmax, 1, false, 0, INT_MAX),
-	SYSCTL(msgmnb, 1, false, 0, INT_MAX),
-	SYSCTL(msgmni, 1, false, 0, SIPC_IPCMNI),
-	SYSCTL(sem, 4, false, INT_MIN, INT_MAX),
-	SYSCTL(shm_next_id, 1, false, 0, INT_MAX),
-	SYSCTL(msg_next_id, 1, false, 0, INT_MAX),
-	SYSCTL(sem_next_id, 1, false, 0, INT_MAX),
+	SYSCTL(shmmax, 1, true, 0, 0, SYSCTL_LIMIT),
+	SYSCTL(shmall, 1, true, 0, 0, SYSCTL_LIMIT),
+	SYSCTL(shmmni, 1, false, 0, SIPC_IPCMNI, SYSCTL_LIMIT),
+	SYSCTL(shm_rmid_forced, 1, false, 0, 1, 0),
+	SYSCTL(msgmax, 1, false, 0, INT_MAX, SYSCTL_LIMIT),
+	SYSCTL(msgmnb, 1, false, 0, INT_MAX, SYSCTL_LIMIT),
+	SYSCTL(msgmni, 1, false, 0, SIPC_IPCMNI, SYSCTL_LIMIT),
+	SYSCTL(sem, 4, false, INT_MIN, INT_MAX, SYSCTL_LIMIT),
+	SYSCTL(shm_next_id, 1, false, 0, INT_MAX, SYSCTL_NEXT_ID),
+	SYSCTL(msg_next_id, 1, false, 0, INT_MAX, SYSCTL_NEXT_ID),
+	SYSCTL(sem_next_id, 1, false, 0, INT_MAX, SYSCTL_NEXT_ID),
 };
 
 #define MQ_SYSCTL(n, field, lo, hi) {					\
 	.name = n, .nr = 1, .ulong = false, .min = lo, .max = hi,	\
-	.get = get_##field, .set = set_##field,				\
+	.flags = SYSCTL_LIMIT, .get = get_##field, .set = set_##field,	\
 }
 
 /* fs.mqueue.*, ranges as Linux 6.1's ipc/mq_sysctl.c declares them. */
@@ -302,6 +311,59 @@ struct sipc_sysctl_file {
 	struct sipc_ns *ns;
 };
 
+/*
+ * Who may write @sc of @ns, with @file's opener's credentials (at open) or
+ * the caller's (at write). A root's files follow Linux's
+ * ipc_permissions() for its real namespace: the owning user namespace's
+ * root (mode 0644 for everyone else), and for the next_id files
+ * CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over that user namespace too.
+ * A namespace below a root: its creator's euid, or CAP_SYS_ADMIN over the
+ * creator's user namespace.
+ */
+static bool sysctl_capable(struct file *file, bool at_open,
+			   struct user_namespace *user_ns, int cap)
+{
+	return at_open ? file_ns_capable(file, user_ns, cap) :
+			 ns_capable(user_ns, cap);
+}
+
+static bool sysctl_may_write(const struct sipc_sysctl *sc, struct sipc_ns *ns,
+			     struct file *file, bool at_open)
+{
+	const struct cred *cred = at_open ? file->f_cred : current_cred();
+
+	if (uid_eq(cred->euid, ns->creator_euid))
+		return true;
+	if (ns->root != ns)
+		return sysctl_capable(file, at_open, ns->user_ns, CAP_SYS_ADMIN);
+	return (sc->flags & SYSCTL_NEXT_ID) &&
+	       (sysctl_capable(file, at_open, ns->user_ns,
+			       CAP_CHECKPOINT_RESTORE) ||
+		sysctl_capable(file, at_open, ns->user_ns, CAP_SYS_ADMIN));
+}
+
+/*
+ * A namespace below a root may have its limits lowered, and raised only up
+ * to its root's, but with CAP_SYS_RESOURCE in the initial user namespace.
+ */
+static int sysctl_check_raise(const struct sipc_sysctl *sc, struct sipc_ns *ns,
+			      const long long *v, int n)
+{
+	long long cap[4];
+	int i;
+
+	if (!(sc->flags & SYSCTL_LIMIT) || ns->root == ns)
+		return 0;
+	sc->get(ns->root, cap);
+	for (i = 0; i < n; i++) {
+		if (sc->ulong ? (unsigned long long)v[i] <=
+				(unsigned long long)cap[i] : v[i] <= cap[i])
+			continue;
+		return capable(CAP_SYS_RESOURCE) ? 0 : -EPERM;
+	}
+	return 0;
+}
+
 static int sysctl_open(struct inode *inode, struct file *file)
 {
 	struct sipc_sysctl_file *f;
@@ -314,6 +376,12 @@ static int sysctl_open(struct inode *inode, struct file *file)
 	if (!f)
 		return -ENOMEM;
 	f->sc = pde_data(inode);
+	/* as /proc/sys: EACCES at open for whoever may not write */
+	if ((file->f_mode & FMODE_WRITE) &&
+	    !sysctl_may_write(f->sc, ns, file, true)) {
+		kfree(f);
+		return -EACCES;
+	}
 	f->ns = ns;
 	sipc_ns_get(f->ns);
 	file->private_data = f;
@@ -396,12 +464,6 @@ static int sysctl_parse_one(char **p, const struct sipc_sysctl *sc,
 	return 0;
 }
 
-static bool sysctl_may_write(struct sipc_ns *ns)
-{
-	return uid_eq(current_euid(), ns->creator_euid) ||
-	       ns_capable(ns->user_ns, CAP_SYS_ADMIN);
-}
-
 static ssize_t sysctl_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
@@ -411,7 +473,7 @@ static ssize_t sysctl_write(struct file *file, const char __user *ubuf,
 	char *buf, *p;
 	int n = 0, err;
 
-	if (!sysctl_may_write(f->ns))
+	if (!sysctl_may_write(sc, f->ns, file, false))
 		return -EPERM;
 	/* as sysctl_writes_strict: a write past the start is ignored */
 	if (*ppos)
@@ -435,6 +497,9 @@ static ssize_t sysctl_write(struct file *file, const char __user *ubuf,
 		p = skip_spaces(p);
 	}
 	if (!n)
+		goto out_free;
+	err = sysctl_check_raise(sc, f->ns, v, n);
+	if (err)
 		goto out_free;
 	err = sc->set(f->ns, v, n);
 	if (!err) {
@@ -522,6 +587,14 @@ static const struct proc_ops namespaces_proc_ops = {
 	.proc_release = ns_single_release,
 };
 
+/*
+ * The sysctl files serve every namespace, each with its own writers
+ * (sysctl_may_write()), which no one mode can say: they are writable by
+ * all, and the open-time check against the opener's credentials is the
+ * rule, as /proc/sys's permission check is.
+ */
+#define SIPC_SYSCTL_MODE	0666
+
 /**
  * sipc_proc_module_init() - create /proc/shadowipc and its files
  *
@@ -553,14 +626,14 @@ int sipc_proc_module_init(void)
 		if (!proc_create_data(views[i]->name, 0444, sysvipc,
 				      &sysvipc_proc_ops, (void *)views[i]))
 			goto err_remove;
-	/* writes are checked per namespace: creator or CAP_SYS_ADMIN */
 	for (i = 0; i < ARRAY_SIZE(sipc_sysctls); i++)
-		if (!proc_create_data(sipc_sysctls[i].name, 0666, sys,
+		if (!proc_create_data(sipc_sysctls[i].name, SIPC_SYSCTL_MODE, sys,
 				      &sysctl_proc_ops,
 				      (void *)&sipc_sysctls[i]))
 			goto err_remove;
 	for (i = 0; i < ARRAY_SIZE(sipc_mq_sysctls); i++)
-		if (!proc_create_data(sipc_mq_sysctls[i].name, 0666, mq,
+		if (!proc_create_data(sipc_mq_sysctls[i].name, SIPC_SYSCTL_MODE,
+				      mq,
 				      &sysctl_proc_ops,
 				      (void *)&sipc_mq_sysctls[i]))
 			goto err_remove;
