@@ -41,6 +41,9 @@
  *                               schedule() only after dropping it)
  *   sipc_ns_lock, sipc_roots_lock, sipc_task table bucket locks,
  *   sipc_views_lock:            leaves, taken alone
+ *   sipc_ucounts_lock           (per-user budgets, ucount.c; a leaf, also
+ *                               taken under a segment's sipc_perm.lock
+ *                               by SHM_LOCK)
  *
  * What each protects:
  *
@@ -54,8 +57,9 @@
  * - sipc_views_lock: changes of the table of views by mm (lookups: RCU).
  * - sipc_perm.lock: the mutable fields of one object and its @deleted flag.
  * - sipc_task.lock: the list of segments a task created (shm_clist).
- * - sipc_ns_lock: the list of every namespace (for listings/unload), the
- *   per-euid namespace counts.
+ * - sipc_ns_lock: the list of every namespace (for listings/unload) and
+ *   its count.
+ * - sipc_ucounts_lock: the per-user budgets of every user namespace.
  * - sipc_roots_lock: the table of root shadow namespaces by real IPC
  *   namespace (realns.c; lookups: RCU) and each root's @mapped.
  *
@@ -106,7 +110,7 @@ enum sipc_kind {
 };
 
 struct sipc_ns;
-struct sipc_ns_owner;
+struct sipc_ucounts;
 
 /**
  * struct sipc_ids - one kind's id table in one namespace (Linux's ipc_ids)
@@ -193,7 +197,7 @@ struct sipc_perm {
  * @ids: one id table per kind
  * @node: in the list of every namespace
  * @free_work: teardown, when on sipc_wq
- * @owner: per-user namespace count this one is charged to, NULL for roots
+ * @owner: the per-user count this one is charged to, NULL for roots
  * @root: the root shadow namespace of the real namespace this one was
  *	created in (referenced); itself for a root (realns.c)
  * @real: the real IPC namespace of @root; compared, never dereferenced
@@ -222,7 +226,7 @@ struct sipc_ns {
 	struct sipc_ids ids[SIPC_NR_IDS];
 	struct list_head node;
 	struct work_struct free_work;
-	struct sipc_ns_owner *owner;
+	struct sipc_ucounts *owner;
 	struct sipc_ns *root;
 	struct ipc_namespace *real;
 	struct file *real_pin;
@@ -294,6 +298,23 @@ void sipc_ns_put_in_task(struct sipc_ns *ns);
 void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info);
 void sipc_fill_status(struct shadowipc_status *st);
 bool sipc_ns_may_join(struct sipc_ns *ns);
+
+/* ucount.c: per-user budgets, charged up the user-namespace chain */
+enum sipc_ucount_type {
+	SIPC_UCOUNT_NAMESPACES,	/* live namespaces per euid */
+	SIPC_UCOUNT_MQ_BYTES,	/* POSIX queue bytes per uid */
+	SIPC_UCOUNT_MEMLOCK,	/* SHM_LOCK'ed pages per uid */
+	SIPC_UCOUNT_TYPES,
+};
+
+struct user_namespace;
+struct sipc_ucounts *sipc_ucount_charge(struct user_namespace *ns, kuid_t uid,
+					enum sipc_ucount_type type,
+					unsigned long amount,
+					unsigned long limit, bool force,
+					gfp_t gfp);
+void sipc_ucount_uncharge(struct sipc_ucounts *uc, enum sipc_ucount_type type,
+			  unsigned long amount);
 
 /* realns.c: root shadow namespaces of the real IPC namespaces */
 struct task_struct;
@@ -404,8 +425,6 @@ long sipc_sem_ctl(struct sipc_ns *ns, int semid, int semnum, int cmd,
 struct mq_attr;
 struct seq_file;
 struct sigevent;
-int sipc_mq_module_init(void);
-void sipc_mq_module_exit(void);
 void sipc_mq_init_ns(struct sipc_ns *ns);
 void sipc_mq_exit_ns(struct sipc_ns *ns);
 long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,

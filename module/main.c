@@ -613,12 +613,9 @@ static int __init sipc_init(void)
 	err = sipc_task_module_init();
 	if (err)
 		goto err_ns_exit;
-	err = sipc_mq_module_init();
-	if (err)
-		goto err_task_exit;
 	err = sipc_proc_module_init();
 	if (err)
-		goto err_mq_exit;
+		goto err_task_exit;
 	err = misc_register(&sipc_misc);
 	if (err)
 		goto err_proc_exit;
@@ -628,8 +625,6 @@ static int __init sipc_init(void)
 
 err_proc_exit:
 	sipc_proc_module_exit();
-err_mq_exit:
-	sipc_mq_module_exit();
 err_task_exit:
 	sipc_task_module_exit();
 err_ns_exit:
@@ -648,7 +643,6 @@ static void __exit sipc_exit(void)
 	sipc_task_module_exit();
 	sipc_ns_module_exit();
 	sipc_shm_file_module_exit();
-	sipc_mq_module_exit();
 	sipc_ids_module_exit();
 	destroy_workqueue(sipc_wq);
 }

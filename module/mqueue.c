@@ -7,7 +7,7 @@
  * that a full queue of mixed priorities costs O(log n) per message),
  * senders and receivers sleeping with absolute CLOCK_REALTIME timeouts,
  * a message handed straight to a sleeping receiver, mq_notify() and
- * RLIMIT_MSGQUEUE accounting per user.
+ * RLIMIT_MSGQUEUE accounting per user, up its user namespaces (ucount.c).
  *
  * Lifetime: a queue is referenced by its name while linked and by every
  * open file. Unlinking (or the namespace's teardown) drops the name; the
@@ -29,7 +29,6 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/hashtable.h>
 #include <linux/hrtimer.h>
 #include <linux/msg.h>
 #include <linux/mqueue.h>
@@ -110,7 +109,7 @@ struct mq_waiter {
  * @uid: owner (the creator's fsuid)
  * @gid: group (the creator's fsgid)
  * @mode: permission bits
- * @acct_uid: the real uid charged with @acct_bytes
+ * @acct: the real uid charged with @acct_bytes (ucount.c)
  * @acct_bytes: RLIMIT_MSGQUEUE bytes charged
  * @attr: mq_maxmsg, mq_msgsize (fixed) and mq_curmsgs; mq_flags unused
  * @qsize: bytes of text queued (QSIZE)
@@ -134,7 +133,7 @@ struct sipc_mq {
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
-	kuid_t acct_uid;
+	struct sipc_ucounts *acct;
 	unsigned long acct_bytes;
 	struct mq_attr attr;
 	unsigned long qsize;
@@ -149,84 +148,10 @@ struct sipc_mq {
 	char name[];
 };
 
-/**
- * struct mq_user - RLIMIT_MSGQUEUE bytes one real uid has charged
- * @node: in mq_users
- * @uid: the uid
- * @bytes: bytes charged, by every namespace's queues
- */
-struct mq_user {
-	struct hlist_node node;
-	kuid_t uid;
-	unsigned long bytes;
-};
-
-/* Protects every sipc_mq.ns, sipc_ns.mq_all, sipc_ns.mq_count, mq_users. */
+/* Protects every sipc_mq.ns, sipc_ns.mq_all, sipc_ns.mq_count. */
 static DEFINE_SPINLOCK(sipc_mq_lock);
-static DEFINE_HASHTABLE(mq_users, 6);
 
 static const struct file_operations sipc_mq_fops;
-
-static struct mq_user *mq_user_find(kuid_t uid)
-{
-	struct mq_user *u;
-
-	lockdep_assert_held(&sipc_mq_lock);
-	hash_for_each_possible(mq_users, u, node, __kuid_val(uid))
-		if (uid_eq(u->uid, uid))
-			return u;
-	return NULL;
-}
-
-/*
- * mq_user_charge() - charge @bytes to @uid unless over @limit
- * @spare: a zeroed record, used (and cleared) if @uid has none
- *
- * Context: sipc_mq_lock held.
- * Return: 0, or -EMFILE as mqueue_get_inode().
- */
-static int mq_user_charge(kuid_t uid, unsigned long bytes,
-			  unsigned long limit, struct mq_user **spare)
-{
-	struct mq_user *u;
-
-	lockdep_assert_held(&sipc_mq_lock);
-	u = mq_user_find(uid);
-	if (!u) {
-		u = *spare;
-		*spare = NULL;
-		u->uid = uid;
-		hash_add(mq_users, &u->node, __kuid_val(uid));
-	}
-	if (u->bytes + bytes < u->bytes || u->bytes + bytes > limit) {
-		if (!u->bytes) {
-			hash_del(&u->node);
-			*spare = u;
-		}
-		return -EMFILE;
-	}
-	u->bytes += bytes;
-	return 0;
-}
-
-/*
- * mq_user_uncharge() - give back @bytes of @uid
- *
- * Context: sipc_mq_lock held.
- * Return: the record to kfree() once unlocked, or NULL.
- */
-static struct mq_user *mq_user_uncharge(kuid_t uid, unsigned long bytes)
-{
-	struct mq_user *u = mq_user_find(uid);
-
-	if (WARN_ON_ONCE(!u))
-		return NULL;
-	u->bytes -= bytes;
-	if (u->bytes)
-		return NULL;
-	hash_del(&u->node);
-	return u;
-}
 
 /* Context: the queue's lock held, or the queue unreachable. */
 static void mq_remove_notification(struct sipc_mq *q)
@@ -245,7 +170,6 @@ static struct sipc_mq_msg *mq_take(struct sipc_mq *q);
 static void mq_free(struct sipc_mq *q)
 {
 	struct sipc_mq_msg *msg, *tmp;
-	struct mq_user *u;
 	LIST_HEAD(msgs);
 
 	/* Unreachable now, but mq_take() wants the lock; kvfree() outside */
@@ -262,9 +186,8 @@ static void mq_free(struct sipc_mq *q)
 		q->ns->mq_count--;
 		list_del(&q->ns_node);
 	}
-	u = mq_user_uncharge(q->acct_uid, q->acct_bytes);
 	spin_unlock(&sipc_mq_lock);
-	kfree(u);
+	sipc_ucount_uncharge(q->acct, SIPC_UCOUNT_MQ_BYTES, q->acct_bytes);
 	kfree(q);
 }
 
@@ -400,7 +323,6 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 				 umode_t mode, const struct mq_attr *attr)
 {
 	unsigned long bytes, treesize;
-	struct mq_user *spare;
 	struct sipc_mq *q;
 	unsigned int count;
 	long maxmsg, msgsize;
@@ -444,17 +366,14 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	bytes += treesize;
 
 	q = kzalloc(struct_size(q, name, strlen(name) + 1), GFP_KERNEL_ACCOUNT);
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
-	err = -ENOMEM;
-	if (!q || !spare)
-		goto err_free;
+	if (!q)
+		return ERR_PTR(-ENOMEM);
 	refcount_set(&q->ref, 1);
 	spin_lock_init(&q->lock);
 	strcpy(q->name, name);
 	q->uid = current_fsuid();
 	q->gid = current_fsgid();
 	q->mode = mode & 07777;
-	q->acct_uid = current_uid();
 	q->acct_bytes = bytes;
 	q->attr.mq_maxmsg = maxmsg;
 	q->attr.mq_msgsize = msgsize;
@@ -463,24 +382,21 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	INIT_LIST_HEAD(&q->waiters[MQ_RECV]);
 	init_waitqueue_head(&q->wait_q);
 
-	spin_lock(&sipc_mq_lock);
-	err = mq_user_charge(q->acct_uid, bytes, rlimit(RLIMIT_MSGQUEUE),
-			     &spare);
-	if (!err) {
-		q->ns = ns;
-		ns->mq_count++;
-		list_add_tail(&q->ns_node, &ns->mq_all);
+	/* RLIMIT_MSGQUEUE, charged to the real uid up its user namespaces */
+	q->acct = sipc_ucount_charge(current_user_ns(), current_uid(),
+				     SIPC_UCOUNT_MQ_BYTES, bytes,
+				     rlimit(RLIMIT_MSGQUEUE), false, GFP_KERNEL);
+	if (IS_ERR_OR_NULL(q->acct)) {
+		err = q->acct ? PTR_ERR(q->acct) : -EMFILE;
+		kfree(q);
+		return ERR_PTR(err);
 	}
+	spin_lock(&sipc_mq_lock);
+	q->ns = ns;
+	ns->mq_count++;
+	list_add_tail(&q->ns_node, &ns->mq_all);
 	spin_unlock(&sipc_mq_lock);
-	if (err)
-		goto err_free;
-	kfree(spare);
 	return q;
-
-err_free:
-	kfree(spare);
-	kfree(q);
-	return ERR_PTR(err);
 }
 
 /**
@@ -1245,26 +1161,4 @@ void sipc_mq_seq_show(struct seq_file *m, struct sipc_ns *ns)
 		spin_unlock(&q->lock);
 	}
 	mutex_unlock(&ns->mq_mutex);
-}
-
-/**
- * sipc_mq_module_init() - nothing to set up yet
- *
- * Context: module init.
- * Return: 0.
- */
-int sipc_mq_module_init(void)
-{
-	return 0;
-}
-
-/**
- * sipc_mq_module_exit() - check that every queue was freed
- *
- * Context: module exit, after the initial namespace's teardown; every
- * queue file is closed (they pin the module).
- */
-void sipc_mq_module_exit(void)
-{
-	WARN_ON(!hash_empty(mq_users));
 }

@@ -9,7 +9,6 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
-#include <linux/hashtable.h>
 #include <linux/ipc_namespace.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
@@ -30,21 +29,8 @@ module_param_named(max_namespaces, sipc_max_namespaces, uint, 0644);
 MODULE_PARM_DESC(max_namespaces,
 		 "Live shadow namespaces each user may have created (default: /proc/sys/user/max_ipc_namespaces at load)");
 
-/**
- * struct sipc_ns_owner - how many live namespaces one euid created
- * @node: in sipc_ns_owners
- * @uid: the creator's euid
- * @count: live namespaces charged to @uid
- */
-struct sipc_ns_owner {
-	struct hlist_node node;
-	kuid_t uid;
-	unsigned int count;
-};
-
-static DEFINE_SPINLOCK(sipc_ns_lock);	/* protects the list, owners */
+static DEFINE_SPINLOCK(sipc_ns_lock);	/* protects the list and count */
 static LIST_HEAD(sipc_ns_list);
-static DEFINE_HASHTABLE(sipc_ns_owners, 6);
 static u64 sipc_ns_nr;			/* under sipc_ns_lock */
 static atomic64_t sipc_ns_last_id = ATOMIC64_INIT(0);
 
@@ -163,64 +149,11 @@ static void ns_exit(struct sipc_ns *ns)
 		fput(ns->real_pin);
 }
 
-static struct sipc_ns_owner *ns_owner_find(kuid_t uid)
-{
-	struct sipc_ns_owner *o;
-
-	hash_for_each_possible(sipc_ns_owners, o, node, __kuid_val(uid))
-		if (uid_eq(o->uid, uid))
-			return o;
-	return NULL;
-}
-
-/*
- * Charge one namespace to the caller's euid. @spare is a preallocated
- * owner record, used (and cleared) when the euid has none yet.
- * Return: the record charged, NULL at the limit, or ERR_PTR(-ENOENT)
- * when the euid has no record and there is no @spare.
- */
-static struct sipc_ns_owner *ns_owner_charge(struct sipc_ns_owner **spare)
-{
-	kuid_t uid = current_euid();
-	struct sipc_ns_owner *o;
-
-	spin_lock(&sipc_ns_lock);
-	o = ns_owner_find(uid);
-	if (!o) {
-		o = *spare;
-		if (!o) {
-			spin_unlock(&sipc_ns_lock);
-			return ERR_PTR(-ENOENT);
-		}
-		*spare = NULL;
-		o->uid = uid;
-		o->count = 0;
-		hash_add(sipc_ns_owners, &o->node, __kuid_val(uid));
-	}
-	if (o->count >= READ_ONCE(sipc_max_namespaces))
-		o = NULL;
-	else
-		o->count++;
-	spin_unlock(&sipc_ns_lock);
-	return o;
-}
-
 static void ns_uncount(void)
 {
 	spin_lock(&sipc_ns_lock);
 	sipc_ns_nr--;
 	spin_unlock(&sipc_ns_lock);
-}
-
-static void ns_owner_uncharge(struct sipc_ns_owner *o)
-{
-	spin_lock(&sipc_ns_lock);
-	if (--o->count)
-		o = NULL;
-	else
-		hash_del(&o->node);
-	spin_unlock(&sipc_ns_lock);
-	kfree(o);
 }
 
 /*
@@ -234,21 +167,21 @@ static void ns_flush_teardown(void)
 	flush_workqueue(sipc_wq);
 }
 
-static struct sipc_ns_owner *ns_owner_charge_or_flush(void)
+/*
+ * Charge one namespace to the caller's euid, and up its user namespace
+ * chain, within max_namespaces at each level.
+ */
+static struct sipc_ucounts *ns_charge(void)
 {
-	struct sipc_ns_owner *spare = NULL, *o;
+	struct sipc_ucounts *uc;
 	bool flushed = false;
 
 	for (;;) {
-		o = ns_owner_charge(&spare);
-		if (o == ERR_PTR(-ENOENT)) {
-			/* The euid's first namespace: a record for it. */
-			spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
-			if (!spare)
-				return ERR_PTR(-ENOMEM);
-			continue;
-		}
-		if (o || flushed)
+		uc = sipc_ucount_charge(current_user_ns(), current_euid(),
+					SIPC_UCOUNT_NAMESPACES, 1,
+					READ_ONCE(sipc_max_namespaces), false,
+					GFP_KERNEL);
+		if (uc || flushed)
 			break;
 		/*
 		 * Dead namespaces stay charged until their teardown runs:
@@ -257,8 +190,7 @@ static struct sipc_ns_owner *ns_owner_charge_or_flush(void)
 		ns_flush_teardown();
 		flushed = true;
 	}
-	kfree(spare);
-	return o ?: ERR_PTR(-ENOSPC);
+	return uc ?: ERR_PTR(-ENOSPC);
 }
 
 static struct sipc_ns *ns_alloc(void)
@@ -291,19 +223,20 @@ static void ns_publish(struct sipc_ns *ns)
  *
  * Context: process context, may sleep.
  * Return: the namespace with one reference, or ERR_PTR(-ENOSPC) when the
- * caller's euid reached max_namespaces, or ERR_PTR(-ENOMEM).
+ * caller's euid, or the owner of a user namespace it is in, reached
+ * max_namespaces, or ERR_PTR(-ENOMEM).
  */
 struct sipc_ns *sipc_ns_create(struct sipc_ns *root)
 {
-	struct sipc_ns_owner *owner;
+	struct sipc_ucounts *owner;
 	struct sipc_ns *ns;
 
-	owner = ns_owner_charge_or_flush();
+	owner = ns_charge();
 	if (IS_ERR(owner))
 		return ERR_CAST(owner);
 	ns = ns_alloc();
 	if (!ns) {
-		ns_owner_uncharge(owner);
+		sipc_ucount_uncharge(owner, SIPC_UCOUNT_NAMESPACES, 1);
 		return ERR_PTR(-ENOMEM);
 	}
 	ns_init(ns, root, NULL);
@@ -345,7 +278,7 @@ static void ns_free(struct sipc_ns *ns)
 	ns_exit(ns);
 	ns_uncount();
 	if (ns->owner)
-		ns_owner_uncharge(ns->owner);
+		sipc_ucount_uncharge(ns->owner, SIPC_UCOUNT_NAMESPACES, 1);
 	kmem_cache_free(sipc_ns_cache, ns);
 }
 

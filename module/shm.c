@@ -21,7 +21,6 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
-#include <linux/hashtable.h>
 #include <linux/mman.h>
 #include <linux/pagemap.h>
 #include <linux/pagevec.h>
@@ -44,20 +43,6 @@
 /* State bits in sipc_perm.mode, Linux's values; IPC_STAT shows them. */
 #define SHM_DEST	01000	/* destroy at the last detach */
 #define SHM_LOCKED	02000	/* SHM_LOCK'ed: pages kept in memory */
-
-/**
- * struct shm_memlock - SHM_LOCK'ed pages charged to one user
- * @node: in shm_memlocks
- * @user_ns: user namespace of @uid (counted)
- * @uid: the real uid charged, as Linux charges current_ucounts()
- * @pages: pages charged; the entry goes away when they reach zero
- */
-struct shm_memlock {
-	struct hlist_node node;
-	struct user_namespace *user_ns;
-	kuid_t uid;
-	unsigned long pages;
-};
 
 /**
  * struct sipc_shm - one segment (Linux's shmid_kernel)
@@ -90,7 +75,7 @@ struct sipc_shm {
 	time64_t ctim;
 	struct pid *cprid;
 	struct pid *lprid;
-	struct shm_memlock *memlock;
+	struct sipc_ucounts *memlock;
 	struct file *attach_files[2];
 	bool mapped;
 	struct sipc_task *creator;
@@ -101,8 +86,6 @@ struct sipc_shm {
 
 static atomic_long_t shm_segments = ATOMIC_LONG_INIT(0);
 
-static DEFINE_SPINLOCK(shm_memlock_lock);	/* protects shm_memlocks */
-static DEFINE_HASHTABLE(shm_memlocks, 4);
 
 static struct sipc_ids *shm_ids(struct sipc_ns *ns)
 {
@@ -188,66 +171,34 @@ static bool shm_may_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 }
 
 /*
- * shm_memlock_find() - the caller's account, if it has one
- *
- * Context: shm_memlock_lock held.
- */
-static struct shm_memlock *shm_memlock_find(struct user_namespace *user_ns,
-					    kuid_t uid)
-{
-	struct shm_memlock *ml;
-
-	lockdep_assert_held(&shm_memlock_lock);
-
-	hash_for_each_possible(shm_memlocks, ml, node, __kuid_val(uid))
-		if (ml->user_ns == user_ns && uid_eq(ml->uid, uid))
-			return ml;
-	return NULL;
-}
-
-/*
  * shm_memlock_charge() - charge SHM_LOCK'ed pages to the caller
  * @pages: pages to charge
  *
  * user_shm_lock()'s rule: the caller's real uid may hold at most
  * RLIMIT_MEMLOCK of locked segments, unless it has CAP_IPC_LOCK in the
- * initial user namespace. Linux counts this in the user's ucounts, which
- * modules cannot charge, so shadow segments have an account of their
- * own per (user namespace, uid): they do not add to the native count, nor
- * it to theirs, and nothing is charged to the ancestor user namespaces.
+ * initial user namespace; charged, as Linux charges ucounts, up the
+ * caller's user namespaces too. Linux's own count is not reachable from a
+ * module, so shadow segments have an account of their own (ucount.c):
+ * they do not add to the native count, nor it to theirs.
  *
  * Context: the segment's lock held; does not sleep.
  * Return: the account charged, or NULL (over the limit, or no memory).
  */
-static struct shm_memlock *shm_memlock_charge(unsigned long pages)
+static struct sipc_ucounts *shm_memlock_charge(unsigned long pages)
 {
 	const struct cred *cred = current_cred();
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
-	struct shm_memlock *ml;
-	unsigned long locked;
+	struct sipc_ucounts *uc;
 
 	if (limit != RLIM_INFINITY)
 		limit >>= PAGE_SHIFT;
-
-	spin_lock(&shm_memlock_lock);
-	ml = shm_memlock_find(cred->user_ns, cred->uid);
-	locked = (ml ? ml->pages : 0) + pages;
-	if (locked > limit && !capable(CAP_IPC_LOCK)) {
-		ml = NULL;
-		goto out_unlock;
-	}
-	if (!ml) {
-		ml = kmalloc(sizeof(*ml), GFP_NOWAIT | __GFP_NOWARN);
-		if (!ml)
-			goto out_unlock;
-		ml->user_ns = get_user_ns(cred->user_ns);
-		ml->uid = cred->uid;
-		hash_add(shm_memlocks, &ml->node, __kuid_val(ml->uid));
-	}
-	ml->pages = locked;
-out_unlock:
-	spin_unlock(&shm_memlock_lock);
-	return ml;
+	uc = sipc_ucount_charge(cred->user_ns, cred->uid, SIPC_UCOUNT_MEMLOCK,
+				pages, limit, false, GFP_NOWAIT | __GFP_NOWARN);
+	if (!uc && capable(CAP_IPC_LOCK))
+		uc = sipc_ucount_charge(cred->user_ns, cred->uid,
+					SIPC_UCOUNT_MEMLOCK, pages, limit, true,
+					GFP_NOWAIT | __GFP_NOWARN);
+	return IS_ERR(uc) ? NULL : uc;
 }
 
 /*
@@ -260,8 +211,7 @@ out_unlock:
  */
 static void shm_memlock_release(struct sipc_shm *shp)
 {
-	struct shm_memlock *ml = shp->memlock;
-	struct user_namespace *put_ns = NULL;
+	struct sipc_ucounts *ml = shp->memlock;
 
 	lockdep_assert_held(&shp->perm.lock);
 
@@ -271,17 +221,7 @@ static void shm_memlock_release(struct sipc_shm *shp)
 	shp->perm.mode &= ~SHM_LOCKED;
 	mapping_clear_unevictable(shp->file->f_mapping);
 
-	spin_lock(&shm_memlock_lock);
-	ml->pages -= shm_pages(shp);
-	if (!ml->pages) {
-		hash_del(&ml->node);
-		put_ns = ml->user_ns;
-	}
-	spin_unlock(&shm_memlock_lock);
-	if (put_ns) {
-		put_user_ns(put_ns);
-		kfree(ml);
-	}
+	sipc_ucount_uncharge(ml, SIPC_UCOUNT_MEMLOCK, shm_pages(shp));
 }
 
 /*
@@ -1033,7 +973,7 @@ out_up:
 static int shmctl_do_lock(struct sipc_ns *ns, int shmid, int cmd)
 {
 	struct sipc_perm *perm;
-	struct shm_memlock *ml;
+	struct sipc_ucounts *ml;
 	struct sipc_shm *shp;
 	struct file *file;
 	int err = 0;
