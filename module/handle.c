@@ -12,10 +12,10 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/pid.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static atomic64_t sipc_handles = ATOMIC64_INIT(0);
@@ -51,13 +51,13 @@ static const struct file_operations sipc_handle_fops = {
  * PTRACE_MODE_READ_FSCREDS, which modules cannot call. Same thread group;
  * or fsuid/fsgid equal to the target's real, effective and saved ids; or
  * CAP_SYS_PTRACE in the target's user namespace; and then the target must
- * be dumpable (or the caller have CAP_SYS_PTRACE over its mm). LSM hooks
+ * be dumpable (or the caller have CAP_SYS_PTRACE over it: compat.h's
+ * sipc_task_dumpable(), the rule of the kernel built for). LSM hooks
  * (Yama's ptrace_scope among them) are not consulted.
  */
 static bool sipc_may_read_task(struct task_struct *task)
 {
 	const struct cred *cred = current_cred(), *tcred;
-	struct mm_struct *mm;
 	bool ok;
 
 	if (same_thread_group(task, current))
@@ -77,13 +77,7 @@ static bool sipc_may_read_task(struct task_struct *task)
 	/* Dumpability is read after the credentials (commit_creds()). */
 	smp_rmb();
 	task_lock(task);
-	mm = task->mm;
-	if (mm)
-		ok = get_dumpable(mm) == SUID_DUMP_USER ||
-		     ns_capable(mm->user_ns, CAP_SYS_PTRACE);
-	else
-		ok = task->user_dumpable ||
-		     ns_capable(&init_user_ns, CAP_SYS_PTRACE);
+	ok = sipc_task_dumpable(task);
 	task_unlock(task);
 	return ok;
 }

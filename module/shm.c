@@ -23,7 +23,6 @@
 #include <linux/file.h>
 #include <linux/mman.h>
 #include <linux/pagemap.h>
-#include <linux/pagevec.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
@@ -37,6 +36,7 @@
 #include <linux/user_namespace.h>
 #include <asm/cpufeature.h>
 
+#include "compat.h"
 #include "internal.h"
 #include "shm.h"
 

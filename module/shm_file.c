@@ -29,6 +29,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/spinlock.h>
 
+#include "compat.h"
 #include "internal.h"
 #include "shm.h"
 
@@ -44,7 +45,7 @@ static bool shm_spare_matches(struct file *file, const char *name,
 	struct inode *inode = file_inode(file);
 
 	return i_size_read(inode) == size &&
-	       (SHMEM_I(inode)->flags & VM_NORESERVE) == vm_flags &&
+	       sipc_shmem_vm_flags(inode) == vm_flags &&
 	       !strcmp(file->f_path.dentry->d_name.name, name);
 }
 
@@ -88,7 +89,7 @@ struct file *sipc_shm_file_get(key_t key, u64 size, unsigned long vm_flags)
 	*bin2hex(name + 4, &key_be, sizeof(key_be)) = '\0';
 	file = shm_spare_take(name, size, vm_flags);
 	if (!file)
-		return shmem_file_setup(name, size, vm_flags);
+		return sipc_shmem_file_setup(name, size, vm_flags);
 	/* No one else has the inode: shmem_get_inode()'s owner, again. */
 	inode = file_inode(file);
 	inode->i_uid = current_fsuid();

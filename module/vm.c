@@ -218,7 +218,7 @@ static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 	err = sipc_shm_vma_open(af->ns, af->id, af->shm_file);
 	if (err)
 		goto err_free;
-	err = call_mmap(af->shm_file, vma);
+	err = sipc_vfs_mmap(af->shm_file, vma);
 	if (err)
 		goto err_vma_close;
 	err = -EINVAL;
