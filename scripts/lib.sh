@@ -7,14 +7,22 @@ build="$top/build"
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 say() { echo "[$(basename "$0")] $*" >&2; }
 
+# Debian unstable's current kernel lives in a build root outside the clone
+# (scripts/unstable-root makes it): its release is in $unstable/release,
+# its headers and image under $unstable/root, and kbuild runs in there.
+unstable="${XDG_CACHE_HOME:-$HOME/.cache}/shadowipc/unstable-root"
+unstable_kver() { cat "$unstable/release" 2>/dev/null || true; }
+
 # Kernel releases to target: every installed Debian amd64 headers package
-# that has a matching /boot/vmlinuz, narrowed by $KERNELS (space-separated
-# prefixes such as "6.1" or full releases).
+# that has a matching /boot/vmlinuz, and the unstable root's kernel once
+# it is made, narrowed by $KERNELS (space-separated prefixes such as "6.1"
+# or full releases).
 target_kernels() {
 	local dir kver want ok
-	for dir in /usr/src/linux-headers-*-amd64; do
+	for dir in /usr/src/linux-headers-*-amd64 \
+		"$unstable/root/usr/src/linux-headers-$(unstable_kver)"; do
 		[ -f "$dir/Module.symvers" ] || continue
-		kver=${dir#/usr/src/linux-headers-}
+		kver=${dir##*/linux-headers-}
 		if [ -n "${KERNELS:-}" ]; then
 			ok=
 			for want in $KERNELS; do
@@ -27,6 +35,25 @@ target_kernels() {
 	done | sort -V
 }
 
-kdir_of() { echo "/usr/src/linux-headers-$1"; }
-vmlinuz_of() { echo "/boot/vmlinuz-$1"; }
+# in_root ROOT CMD...: run CMD chrooted in ROOT, /proc mounted there (for
+# kbuild's objtool, apt's scripts) in a mount namespace of its own, so
+# nothing stays mounted after it.
+in_root() {
+	unshare --mount --propagation private -- sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$@"
+}
+
+# root_of KVER: the build root KVER's module is built in ("" for the host)
+root_of() { [ "$1" != "$(unstable_kver)" ] || echo "$unstable/root"; }
+kdir_of() { echo "$(root_of "$1")/usr/src/linux-headers-$1"; }
+# (unstable's packages put the image beside the modules, not in /boot)
+vmlinuz_of() {
+	local root
+	root=$(root_of "$1")
+	if [ -n "$root" ]; then
+		echo "$root/usr/lib/modules/$1/vmlinuz"
+	else
+		echo "/boot/vmlinuz-$1"
+	fi
+}
 module_of() { echo "$build/$1/module/shadowipc.ko"; }
