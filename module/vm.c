@@ -4,8 +4,8 @@
  * shmat(), the vm_operations_struct of attach VMAs, and shmdt().
  *
  * Linux maps a clone of the segment's shmem file whose ->mmap swaps in
- * its shm_vm_ops. Modules cannot clone files, so a segment has an
- * anonymous-inode "attach file" per access mode instead, made at its
+ * its shm_vm_ops. Modules cannot clone files, so a segment has a pseudo
+ * "attach file" on its inode per access mode instead, made at its
  * first shmat() in that mode and mapped with vm_mmap() by every shmat().
  * Its ->mmap maps the segment's shmem file into the VMA (vma_set_file(),
  * so faults, /proc/PID/maps and rmap see the shmem file, as they see the
@@ -35,7 +35,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -287,19 +286,22 @@ static const struct file_operations shm_attach_fops = {
  * @f_flags: O_RDWR, or O_RDONLY for read-only attaches
  *
  * Linux clones the segment's file for every shmat(); modules cannot
- * clone files, and one anonymous-inode file per shmat() costs a dentry
- * and a file each time, so the segment keeps one per access mode. Each
- * mapping of it gets an attach of its own.
+ * clone files, and a new file per shmat() costs a dentry and a file each
+ * time, so the segment keeps one per access mode, a pseudo file on the
+ * segment's own inode and mount, as a clone is: an anonymous inode's
+ * would be noexec where pseudo filesystems are (7.x), and SHM_EXEC then
+ * fail with EPERM. Each mapping of it gets an attach of its own.
  *
  * Context: process context, may sleep. The caller keeps the segment
  * from being destroyed (an attach count) and, once it stores the file
  * in the segment, must drop it before its namespace can go.
  * Return: the file with one reference, or ERR_PTR(-ENOMEM) or
- * anon_inode_getfile()'s errors.
+ * alloc_file_pseudo()'s errors.
  */
 struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
 				  struct file *shm_file, int f_flags)
 {
+	struct inode *inode = file_inode(shm_file);
 	struct shm_attach_file *af;
 	struct file *file;
 
@@ -309,12 +311,20 @@ struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
 	af->ns = ns;
 	af->id = id;
 	af->shm_file = get_file(shm_file);
-	file = anon_inode_getfile("[shadowipc-shm]", &shm_attach_fops, af,
-				  f_flags);
-	if (IS_ERR(file)) {
-		fput(shm_file);
-		kfree(af);
-	}
+	ihold(inode);
+	file = alloc_file_pseudo(inode, shm_file->f_path.mnt, "[shadowipc-shm]",
+				 f_flags, &shm_attach_fops);
+	if (IS_ERR(file))
+		goto err_iput;
+	/* fops_put() in __fput() drops it, as for anon_inode_getfile() */
+	__module_get(THIS_MODULE);
+	file->private_data = af;
+	return file;
+
+err_iput:
+	iput(inode);
+	fput(shm_file);
+	kfree(af);
 	return file;
 }
 
