@@ -156,14 +156,18 @@ static inline bool sipc_task_dumpable(struct task_struct *task)
 /* ---- namespaces ---- */
 
 /*
- * How many users an IPC namespace has (nsproxies, nsfs inodes): its
- * ns_common's count, a refcount_t, which 6.18's namespace trees renamed
- * __ns_ref, read through ns_ref_read().
+ * 6.18's namespace trees reworked struct ns_common: how many users an
+ * IPC namespace has (nsproxies, nsfs inodes), a refcount_t, was
+ * ns.count and is __ns_ref, read through ns_ref_read(); and which kind
+ * of namespace one is (CLONE_NEWIPC...) was ns->ops->type and is
+ * ns->ns_type.
  */
 #if KERNEL_VERSION(6, 18, 0) <= LINUX_VERSION_CODE
-#define sipc_ipc_ns_refs(ipc)	ns_ref_read(ipc)
+#define sipc_ipc_ns_refs(ipc)		ns_ref_read(ipc)
+#define sipc_ns_common_type(ns)		((ns)->ns_type)
 #else
-#define sipc_ipc_ns_refs(ipc)	refcount_read(&(ipc)->ns.count)
+#define sipc_ipc_ns_refs(ipc)		refcount_read(&(ipc)->ns.count)
+#define sipc_ns_common_type(ns)		((ns)->ops->type)
 #endif
 
 #endif /* _SHADOWIPC_COMPAT_H */

@@ -157,7 +157,7 @@ static struct file *roots_pin_real(struct task_struct *task)
 		return ERR_PTR(-EAGAIN);
 	}
 	ns = get_proc_ns(file_inode(file));
-	if (ns->ops->type != CLONE_NEWIPC) {
+	if (sipc_ns_common_type(ns) != CLONE_NEWIPC) {
 		fput(file);
 		return ERR_PTR(-EAGAIN);
 	}
