@@ -296,9 +296,12 @@ static void shm_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 	sipc_ids_rmid(shm_ids(ns), &shp->perm);
 	shm_unlock(shp);
 
-	for (i = 0; i < ARRAY_SIZE(attach_files); i++)
-		if (attach_files[i])
-			fput(attach_files[i]);
+	for (i = 0; i < ARRAY_SIZE(attach_files); i++) {
+		if (!attach_files[i])
+			continue;
+		sipc_shm_attach_file_orphan(attach_files[i]);
+		fput(attach_files[i]);
+	}
 	sipc_shm_file_put(file, !shp->mapped);
 	put_pid(shp->cprid);
 	put_pid(shp->lprid);

@@ -37,6 +37,7 @@ void sipc_shm_vma_close(struct sipc_ns *ns, int id);
 struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
 				  struct file *shm_file, int f_flags);
 long sipc_shm_map(struct file *attach_file, struct sipc_shm_mapping *map);
+void sipc_shm_attach_file_orphan(struct file *file);
 
 /* shm_file.c: segments' shmem files */
 struct file *sipc_shm_file_get(key_t key, u64 size, unsigned long vm_flags);

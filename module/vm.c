@@ -4,18 +4,21 @@
  * shmat(), the vm_operations_struct of attach VMAs, and shmdt().
  *
  * Linux maps a clone of the segment's shmem file whose ->mmap swaps in
- * its shm_vm_ops. Modules cannot clone files, so a segment has a pseudo
- * "attach file" on its inode per access mode instead, made at its
- * first shmat() in that mode and mapped with vm_mmap() by every shmat().
- * Its ->mmap maps the segment's shmem file into the VMA (vma_set_file(),
- * so faults, /proc/PID/maps and rmap see the shmem file, as they see the
- * clone in Linux) and installs shm_vm_ops, which forwards to shmem's
- * vm_ops and keeps shm_nattch, the times and the last pid in .open and
- * .close, as Linux's do: one count per VMA, so fork, splits and mremap
- * add counts and every unmap drops one.
+ * its shm_vm_ops. Modules cannot clone files, so a segment has an
+ * "attach file" per access mode instead, made at its first shmat() in
+ * that mode and mapped with vm_mmap() by every shmat(): a file of its
+ * own on the shmem inode (alloc_file_pseudo(), as shmem makes its
+ * files), so faults, /proc/PID/maps and rmap see the shmem inode, as
+ * they see the clone in Linux. Its ->mmap maps the shmem file into the
+ * VMA and installs shm_vm_ops, which forwards to shmem's vm_ops and
+ * keeps shm_nattch, the times and the last pid in .open and .close, as
+ * Linux's do: one count per VMA, so fork, splits and mremap add counts
+ * and every unmap drops one.
  *
  * Each mapping gets an attach (Linux's shm_file_data), the VMAs'
- * vm_private_data. The attach file itself is no VMA's file; the segment
+ * vm_private_data. The attach file is the VMAs' file, so that a new
+ * mapping of it (remap_file_pages()) goes through its ->mmap, which
+ * looks the segment up again as Linux's shm_mmap() does. The segment
  * keeps it referenced until it is destroyed, and each attach while it
  * has VMAs. As the file's fops are owned by this module, every attach
  * mapping pins the module, and the final module_put() comes from
@@ -23,10 +26,14 @@
  * attached, until it is destroyed: the price of not making a file for
  * every shmat().
  *
- * Where this differs from Linux, because the VMA's file is the segment's
- * shmem file rather than a per-attach clone:
- * - remap_file_pages() on an attach maps the shmem file again, so the
- *   new VMA is plain shmem: it no longer counts in shm_nattch.
+ * Where this differs from Linux, because the attach file is per segment
+ * and access mode rather than per shmat():
+ * - a new mapping of an attach (remap_file_pages()) is a new attach for
+ *   shmdt(), where Linux's shares the file, and so the attach, of the
+ *   VMA it replaced;
+ * - a new mapping in a namespace that has died meanwhile (the caller
+ *   left it and that was its last attach) fails with EINVAL, where
+ *   Linux's attach file keeps the namespace, and so the segment, alive.
  * - Where vma_merge() accepts VMAs with ->close (6.12, not 6.1), VMAs of
  *   two attaches of one segment can merge when placed side by side with
  *   consecutive offsets (mremap() tricks); shmdt() then sees one attach.
@@ -48,13 +55,17 @@
 
 /**
  * struct shm_attach_file - what an attach file maps
+ * @lock: guards @ns
  * @ns: the segment's namespace, not counted: the segment holds the
  *	attach file and the namespace holds the segment; an attach that
- *	outlives both holds a count of its own
+ *	outlives both holds a count of its own. NULL once the segment is
+ *	destroyed (sipc_shm_attach_file_orphan()): the file may outlive
+ *	the namespace, kept by a remap_file_pages() in progress
  * @id: the segment's id
  * @shm_file: the segment's shmem file (counted); tells a reused id apart
  */
 struct shm_attach_file {
+	spinlock_t lock;
 	struct sipc_ns *ns;
 	int id;
 	struct file *shm_file;
@@ -200,23 +211,46 @@ static bool shm_vm_ops_can_wrap(const struct vm_operations_struct *ops)
 }
 
 /*
- * The attach file's ->mmap, which only the vm_mmap() of sipc_shm_map()
- * calls (the file is in no fd table, and once mapped in no VMA): Linux's
- * shm_mmap(), with a new attach for the new VMA.
+ * The namespace of @af's segment, counted, or NULL once the segment is
+ * destroyed or its namespace dying.
+ */
+static struct sipc_ns *shm_attach_file_ns(struct shm_attach_file *af)
+{
+	struct sipc_ns *ns;
+
+	spin_lock(&af->lock);
+	ns = af->ns;
+	if (ns && !sipc_ns_tryget(ns))
+		ns = NULL;
+	spin_unlock(&af->lock);
+	return ns;
+}
+
+/*
+ * The attach file's ->mmap: Linux's shm_mmap(), with a new attach for
+ * the new VMA. The vm_mmap() of sipc_shm_map() calls it, and so does
+ * remap_file_pages() of an attach VMA (the file is in no fd table, and
+ * /proc/PID/map_files opens the shmem inode's own fops), after it has
+ * unmapped the VMA it replaces, which may have destroyed the segment.
  */
 static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct shm_attach_file *af = file->private_data;
 	struct shm_attach *at;
+	struct sipc_ns *ns;
 	int err;
 
 	at = kmalloc(sizeof(*at), GFP_KERNEL_ACCOUNT);
 	if (!at)
 		return -ENOMEM;
-	/* The segment may be gone, or its id reused, since shmat() pinned it. */
-	err = sipc_shm_vma_open(af->ns, af->id, af->shm_file);
-	if (err)
+	err = -EINVAL;
+	ns = shm_attach_file_ns(af);
+	if (!ns)
 		goto err_free;
+	/* The segment may be gone, or its id reused, since shmat() pinned it. */
+	err = sipc_shm_vma_open(ns, af->id, af->shm_file);
+	if (err)
+		goto err_ns_put;
 	err = sipc_vfs_mmap(af->shm_file, vma);
 	if (err)
 		goto err_vma_close;
@@ -225,19 +259,19 @@ static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 		goto err_vma_close;
 
 	at->af = af;
-	sipc_ns_get(af->ns);
-	at->ns = af->ns;
+	at->ns = ns;
 	at->file = get_file(file);
 	at->shm_vm_ops = vma->vm_ops;
 	refcount_set(&at->vmas, 1);
 	at->serial = atomic64_inc_return(&shm_attach_serial);
-	vma_set_file(vma, af->shm_file);
 	vma->vm_private_data = at;
 	vma->vm_ops = &shm_vm_ops;
 	return 0;
 
 err_vma_close:
-	sipc_shm_vma_close(af->ns, af->id);
+	sipc_shm_vma_close(ns, af->id);
+err_ns_put:
+	sipc_ns_put(ns);
 err_free:
 	kfree(at);
 	return err;
@@ -265,14 +299,33 @@ static int shm_attach_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * Linux's attach files also forward fsync and fallocate: they are
- * reachable through /proc/PID/map_files. Ours are not (the VMA holds the
- * shmem file, which that path opens), so they need neither.
- */
+/* msync(MS_SYNC) of an attach: Linux's shm_fsync(). */
+static int shm_attach_fsync(struct file *file, loff_t start, loff_t end,
+			    int datasync)
+{
+	struct file *shm_file = ((struct shm_attach_file *)file->private_data)->shm_file;
+
+	if (!shm_file->f_op->fsync)
+		return -EINVAL;
+	return shm_file->f_op->fsync(shm_file, start, end, datasync);
+}
+
+/* madvise(MADV_REMOVE) of an attach: Linux's shm_fallocate(). */
+static long shm_attach_fallocate(struct file *file, int mode, loff_t offset,
+				 loff_t len)
+{
+	struct file *shm_file = ((struct shm_attach_file *)file->private_data)->shm_file;
+
+	if (!shm_file->f_op->fallocate)
+		return -EOPNOTSUPP;
+	return shm_file->f_op->fallocate(shm_file, mode, offset, len);
+}
+
 static const struct file_operations shm_attach_fops = {
 	.owner = THIS_MODULE,
 	.mmap = shm_attach_mmap,
+	.fsync = shm_attach_fsync,
+	.fallocate = shm_attach_fallocate,
 	.get_unmapped_area = shm_attach_get_unmapped_area,
 	.release = shm_attach_release,
 	.llseek = noop_llseek,
@@ -286,11 +339,11 @@ static const struct file_operations shm_attach_fops = {
  * @f_flags: O_RDWR, or O_RDONLY for read-only attaches
  *
  * Linux clones the segment's file for every shmat(); modules cannot
- * clone files, and a new file per shmat() costs a dentry and a file each
- * time, so the segment keeps one per access mode, a pseudo file on the
- * segment's own inode and mount, as a clone is: an anonymous inode's
- * would be noexec where pseudo filesystems are (7.x), and SHM_EXEC then
- * fail with EPERM. Each mapping of it gets an attach of its own.
+ * clone files, and a file on the shmem inode per shmat() costs a dentry
+ * and a file each time, so the segment keeps one per access mode, on the
+ * shmem inode and mount as a clone is (an anonymous inode's would be
+ * noexec where pseudo filesystems are, 7.x, and SHM_EXEC fail with
+ * EPERM). Each mapping of it gets an attach of its own.
  *
  * Context: process context, may sleep. The caller keeps the segment
  * from being destroyed (an attach count) and, once it stores the file
@@ -308,24 +361,47 @@ struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
 	af = kmalloc(sizeof(*af), GFP_KERNEL_ACCOUNT);
 	if (!af)
 		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&af->lock);
 	af->ns = ns;
 	af->id = id;
 	af->shm_file = get_file(shm_file);
+	/*
+	 * The references alloc_file_pseudo() takes over: the inode's, as
+	 * shmem's files do, and the module's, which __fput() drops with
+	 * the fops (the caller's device file keeps the module meanwhile).
+	 */
 	ihold(inode);
-	file = alloc_file_pseudo(inode, shm_file->f_path.mnt, "[shadowipc-shm]",
-				 f_flags, &shm_attach_fops);
-	if (IS_ERR(file))
-		goto err_iput;
-	/* fops_put() in __fput() drops it, as for anon_inode_getfile() */
 	__module_get(THIS_MODULE);
+	file = alloc_file_pseudo(inode, shm_file->f_path.mnt,
+				 shm_file->f_path.dentry->d_name.name, f_flags,
+				 &shm_attach_fops);
+	if (IS_ERR(file)) {
+		module_put(THIS_MODULE);
+		iput(inode);
+		fput(shm_file);
+		kfree(af);
+		return file;
+	}
 	file->private_data = af;
 	return file;
+}
 
-err_iput:
-	iput(inode);
-	fput(shm_file);
-	kfree(af);
-	return file;
+/**
+ * sipc_shm_attach_file_orphan() - the segment of an attach file is gone
+ * @file: an attach file from sipc_shm_attach_file()
+ *
+ * New mappings of @file fail with EINVAL from now on, without looking at
+ * a namespace that @file may outlive.
+ *
+ * Context: process context; the segment is destroyed (its id free).
+ */
+void sipc_shm_attach_file_orphan(struct file *file)
+{
+	struct shm_attach_file *af = file->private_data;
+
+	spin_lock(&af->lock);
+	af->ns = NULL;
+	spin_unlock(&af->lock);
 }
 
 /**

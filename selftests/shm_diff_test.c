@@ -912,6 +912,129 @@ SCENARIO(at_mremap_part)
 	N(c, id);
 }
 
+/* remap_file_pages() of @len bytes at @p to page offset @pgoff, traced. */
+static int R(struct ctx *c, char *p, size_t len, size_t pgoff, const char *what)
+{
+	int r = remap_file_pages(p, len, 0, pgoff, 0);
+
+	tr(c, "remap_file_pages(%s, %zu pages, pgoff %zu) = %s", what,
+	   len / PAGE, pgoff, r ? err_name(errno) : "0");
+	return r;
+}
+
+SCENARIO(at_remap_counts_as_attach)
+{
+	int id = G(c, IPC_PRIVATE, 2 * PAGE, 0600);
+	char *p = A(c, id, NULL, 0);
+
+	if (p == (void *)-1)
+		return;
+	strcpy(p + PAGE, "second");
+	R(c, p, PAGE, 1, "p");
+	N(c, id);
+	tr(c, "read %s", p);
+	trace_maps(c, p);
+	R(c, p, 2 * PAGE, 0, "p");
+	N(c, id);
+	D(c, p, "p");
+	N(c, id);
+}
+
+SCENARIO(at_remap_after_rmid_of_last_attach_is_einval)
+{
+	int id = G(c, IPC_PRIVATE, 2 * PAGE, 0600);
+	char *p = A(c, id, NULL, 0);
+
+	if (p == (void *)-1)
+		return;
+	C(c, id, IPC_RMID);
+	if (R(c, p, PAGE, 1, "p"))
+		R(c, p, PAGE, 1, "p");
+	N(c, id);
+	trace_maps(c, p);
+	trace_maps(c, p + PAGE);
+	probe(c, p, false);
+	probe(c, p + PAGE, false);
+	D(c, p + PAGE, "rest");
+	N(c, id);
+}
+
+SCENARIO(at_remap_after_rmid_with_another_attach)
+{
+	int id = G(c, IPC_PRIVATE, PAGE, 0600);
+	char *p = A(c, id, NULL, 0), *q = A(c, id, NULL, SHM_RDONLY);
+
+	if (p == (void *)-1 || q == (void *)-1)
+		return;
+	C(c, id, IPC_RMID);
+	R(c, p, PAGE, 0, "p");
+	N(c, id);
+	D(c, q, "q");
+	N(c, id);
+	R(c, p, PAGE, 0, "p");
+	N(c, id);
+	trace_maps(c, p);
+}
+
+SCENARIO(at_mremap_after_rmid)
+{
+	int id = G(c, IPC_PRIVATE, 2 * PAGE, 0600);
+	char *p = A(c, id, NULL, 0), *to = hole(2), *q;
+
+	if (p == (void *)-1)
+		return;
+	strcpy(p, "kept");
+	C(c, id, IPC_RMID);
+	q = mremap(p, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	tr(c, "mremap %s", q == to ? "ok" : "failed");
+	N(c, id);
+	tr(c, "read %s", q);
+	R(c, q, PAGE, 1, "moved");
+	N(c, id);
+	munmap(q, 2 * PAGE);
+	N(c, id);
+}
+
+/* An fd from /proc/self/map_files of the attach at @p, or -1 (traced). */
+static int map_files_open(struct ctx *c, char *p, size_t len)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+		 (unsigned long)p, (unsigned long)p + len);
+	fd = open(path, O_RDWR);
+	tr(c, "open map_files: %s", fd < 0 ? err_name(errno) : "ok");
+	return fd;
+}
+
+SCENARIO(at_map_files_mmap_after_rmid)
+{
+	int id = G(c, IPC_PRIVATE, PAGE, 0600);
+	char *p = A(c, id, NULL, 0), *q;
+	int fd;
+
+	if (p == (void *)-1)
+		return;
+	strcpy(p, "through map_files");
+	fd = map_files_open(c, p, PAGE);
+	if (fd < 0)
+		return;
+	q = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	tr(c, "mmap while attached: %s", q == MAP_FAILED ? err_name(errno) : "ok");
+	N(c, id);
+	if (q != MAP_FAILED)
+		munmap(q, PAGE);
+	C(c, id, IPC_RMID);
+	D(c, p, "p");
+	q = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	tr(c, "mmap after destroy: %s", q == MAP_FAILED ? err_name(errno) : "ok");
+	close(fd);
+	if (q != MAP_FAILED)
+		munmap(q, PAGE);
+	G(c, IPC_PRIVATE, PAGE, 0600);
+}
+
 SCENARIO(at_mremap_grow_past_segment)
 {
 	int id = G(c, IPC_PRIVATE, PAGE, 0600);
