@@ -2,7 +2,7 @@
 /*
  * Races, on both vCPUs, bounded in time (SHADOWIPC_RACE_SECONDS, default
  * 5 per test): IPC_RMID against shmat, fork and exit; shmdt against
- * munmap and mremap; unshare and setns against fork, exit and the
+ * munmap and mremap; remap_file_pages() against IPC_RMID; unshare and setns against fork, exit and the
  * last-member teardown; handle close against setns; msgsnd/msgrcv
  * (sleeping too) against IPC_RMID and exit; semop with SEM_UNDO against
  * IPC_RMID and exit; POSIX mq send/receive (sleeping too) across
@@ -250,6 +250,78 @@ TEST_F_TIMEOUT(race, shmdt_vs_munmap_vs_mremap, 120)
 {
 	race_in_namespace(_metadata, &self->before, detach_munmap_mremap,
 			  self->end, NULL);
+}
+
+struct remap_race {
+	int id;
+	unsigned int delay_us;
+};
+
+static void *remover(void *p)
+{
+	struct remap_race *r = p;
+
+	usleep(r->delay_us);
+	shadowipc_shmctl(r->id, IPC_RMID, NULL);
+	return NULL;
+}
+
+/*
+ * Attach a segment, IPC_RMID it from another thread after a while, and
+ * meanwhile remap_file_pages() the attach until that fails: once the
+ * segment is removed, the remap unmaps its last attach and the new
+ * mapping finds it gone, so the loop must end, with EINVAL as on Linux
+ * (or, racing with the destruction, EIDRM, as Linux may too).
+ */
+static int remap_vs_rmid(int me, double end)
+{
+	struct remap_race r;
+	unsigned long n;
+	pthread_t t;
+	int err;
+	char *a;
+
+	srand(getpid());
+	while (now() < end) {
+		r.id = shadowipc_shmget(IPC_PRIVATE, 2 * 4096, 0600);
+		if (r.id < 0)
+			return 1;
+		a = shadowipc_shmat(r.id, NULL, 0);
+		if (a == (void *)-1)
+			return 2;
+		r.delay_us = rand() % 2000;
+		if (pthread_create(&t, NULL, remover, &r))
+			return 3;
+		/* a generous bound: never reached unless the remap never fails */
+		for (n = 0; n < 10000000; n++)
+			if (remap_file_pages(a, 2 * 4096, 0, n & 1, 0))
+				break;
+		err = errno;
+		pthread_join(t, NULL);
+		if (n == 10000000)
+			return 4;
+		/*
+		 * EIDRM when the IPC_RMID destroyed the segment (its count
+		 * dropped by the remap's unmap) while the remap's lookup
+		 * spun on its lock: Linux's __shm_open() has it too.
+		 */
+		if (err != EINVAL && err != EIDRM) {
+			fprintf(stderr, "# remap_file_pages: %s\n",
+				strerror(err));
+			return 6;
+		}
+		if (!shadowipc_shmctl(r.id, IPC_STAT, &(struct shmid_ds){}) ||
+		    errno != EINVAL)
+			return 5;	/* the segment must be gone */
+		munmap(a, 2 * 4096);
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(race, remap_file_pages_vs_rmid, 120)
+{
+	race_in_namespace(_metadata, &self->before, remap_vs_rmid, self->end,
+			  NULL);
 }
 
 struct ns_race {
