@@ -88,6 +88,10 @@ long sipc_semget(long key, long nsems, long semflg);
 long sipc_semtimedop(long semid, unsigned long sops, unsigned long nsops, unsigned long timeout);
 long sipc_semctl(long semid, long semnum, long cmd, unsigned long arg);
 
+/* syscall() of SYS_clone and SYS_clone3 (clone.c): @a holds its six words. */
+long sipc_clone_syscall(const long *a);
+long sipc_clone3_syscall(const long *a);
+
 /* syscall() of an mq_* number (mqueue.c): @a holds its six words. */
 long sipc_mq_syscall(long nr, const long *a);
 

@@ -329,6 +329,10 @@ SIPC_EXPORT long syscall(long nr, ...)
 		return sipc_unshare((int)a[0]);
 	case SYS_setns:
 		return sipc_setns((int)a[0], (int)a[1]);
+	case SYS_clone:
+		return sipc_clone_syscall(a);
+	case SYS_clone3:
+		return sipc_clone3_syscall(a);
 	case SYS_mq_open:
 	case SYS_mq_unlink:
 	case SYS_mq_timedsend:
