@@ -8,15 +8,23 @@
  * setns() accepts a shadow namespace handle (from SHADOWIPC_IOC_NS_FD)
  * for nstype 0 or CLONE_NEWIPC, and a pidfd whose nstype includes
  * CLONE_NEWIPC (the IPC part through a handle on the pid's namespace);
- * any other fd goes to the real call.
+ * and an fd opened through the shim on /proc/PID/ns/ipc (also
+ * /proc/PID/task/TID/ns/ipc, /proc/self/ns/ipc, /proc/thread-self/ns/ipc)
+ * for nstype 0 or CLONE_NEWIPC joins the shadow namespace of that thread
+ * as it is at the setns() (Linux's fd keeps the namespace of the
+ * open; the thread must still be there), under the module's rule for
+ * SHADOWIPC_IOC_NS_FD and SHADOWIPC_IOC_SETNS: as nsenter --ipc does. Any
+ * other fd goes to the real call.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "preload.h"
@@ -58,6 +66,111 @@ static pid_t pidfd_pid(int fd)
 	if (!p)
 		return -1;
 	return (pid_t)strtol(p + 5, NULL, 10);
+}
+
+/*
+ * The fds of IPC namespaces opened under /proc, and whose: the last
+ * NS_OPENS of them (a program opens one, then setns()), each known by
+ * its file too, in case its number was closed and reused since.
+ */
+#define NS_OPENS	8
+
+static struct ns_open {
+	int fd;
+	pid_t tid;
+	dev_t dev;
+	ino_t ino;
+} ns_opens[NS_OPENS];
+static unsigned int ns_opens_next;
+static pthread_mutex_t ns_opens_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A thread id at @p (after slashes), its end in *@end; or 0. */
+static long path_tid(const char *p, const char **end)
+{
+	char *e;
+	long tid;
+
+	p = sipc_skip_slashes(p);
+	tid = strtol(p, &e, 10);
+	if (e == p || tid <= 0 || (*e != '/' && *e != '\0'))
+		return 0;
+	*end = e;
+	return tid;
+}
+
+/*
+ * The thread whose IPC namespace @p (after "/proc") names: self,
+ * thread-self, PID or PID/task/TID, then ns/ipc. Or 0.
+ */
+static pid_t ns_ipc_path_tid(const char *p)
+{
+	const char *self = sipc_path_component(p, "self");
+	const char *thread_self = sipc_path_component(p, "thread-self");
+	const char *rest = NULL, *task;
+	long tid;
+
+	if (self) {
+		rest = self;
+		tid = getpid();
+	} else if (thread_self) {
+		rest = thread_self;
+		tid = gettid();
+	} else {
+		tid = path_tid(p, &rest);
+		task = tid ? sipc_path_component(rest, "task") : NULL;
+		if (task)
+			tid = path_tid(task, &rest);
+	}
+	if (!tid)
+		return 0;
+	rest = sipc_path_component(rest, "ns");
+	rest = rest ? sipc_path_component(rest, "ipc") : NULL;
+	return rest && *sipc_skip_slashes(rest) == '\0' ? (pid_t)tid : 0;
+}
+
+int sipc_ns_opened(const char *path, int fd)
+{
+	const char *p;
+	struct stat st;
+	unsigned int i;
+	pid_t tid;
+
+	/* The fast path: anything not under /proc. */
+	if (fd < 0 || !path || strncmp(path, "/proc/", 6) != 0)
+		return fd;
+	p = sipc_path_component(path, "proc");
+	tid = p ? ns_ipc_path_tid(p) : 0;
+	if (!tid || fstat(fd, &st))
+		return fd;
+	pthread_mutex_lock(&ns_opens_lock);
+	/* An older entry for the same number is stale. */
+	for (i = 0; i < NS_OPENS && ns_opens[i].fd != fd; i++)
+		;
+	if (i == NS_OPENS)
+		i = ns_opens_next++ % NS_OPENS;
+	ns_opens[i] = (struct ns_open){
+		.fd = fd, .tid = tid, .dev = st.st_dev, .ino = st.st_ino,
+	};
+	pthread_mutex_unlock(&ns_opens_lock);
+	return fd;
+}
+
+/* The thread whose /proc/.../ns/ipc @fd was opened on, or 0. */
+static pid_t ns_opened_tid(int fd)
+{
+	struct stat st;
+	pid_t tid = 0;
+	unsigned int i;
+
+	if (fstat(fd, &st))
+		return 0;
+	pthread_mutex_lock(&ns_opens_lock);
+	for (i = 0; i < NS_OPENS; i++)
+		if (ns_opens[i].tid && ns_opens[i].fd == fd &&
+		    ns_opens[i].dev == st.st_dev && ns_opens[i].ino == st.st_ino)
+			tid = ns_opens[i].tid;
+	pthread_mutex_unlock(&ns_opens_lock);
+	return tid;
 }
 
 /* Move into the shadow namespace of @pid. */
@@ -105,8 +218,13 @@ int sipc_setns(int fd, int nstype)
 		return 0;
 	if (errno != EINVAL)
 		return -1;
-	/* Not a shadow handle: a pidfd for CLONE_NEWIPC, or a real ns fd. */
-	pid = nstype ? pidfd_pid(fd) : -1;
+	/*
+	 * Not a shadow handle: a /proc/PID/ns/ipc fd, a pidfd for
+	 * CLONE_NEWIPC, or another real ns fd.
+	 */
+	pid = ns_opened_tid(fd);
+	if (!pid && nstype)
+		pid = pidfd_pid(fd);
 	if (pid > 0)
 		return setns_pid(dev, pid);
 	return SIPC_REAL(setns)(fd, nstype);

@@ -43,7 +43,7 @@ static const char *const mq_sysctl_names[] = {
 };
 
 /* Skip "/" and any run of them. */
-static const char *skip_slashes(const char *p)
+const char *sipc_skip_slashes(const char *p)
 {
 	while (*p == '/')
 		p++;
@@ -51,11 +51,11 @@ static const char *skip_slashes(const char *p)
 }
 
 /* Match component @name at @p (after slashes); returns the rest or NULL. */
-static const char *component(const char *p, const char *name)
+const char *sipc_path_component(const char *p, const char *name)
 {
 	size_t n = strlen(name);
 
-	p = skip_slashes(p);
+	p = sipc_skip_slashes(p);
 	if (strncmp(p, name, n) != 0 || (p[n] != '/' && p[n] != '\0'))
 		return NULL;
 	return p + n;
@@ -68,9 +68,9 @@ static const char *last_in(const char *p, const char *const *names,
 	size_t i;
 
 	for (i = 0; i < count; i++) {
-		const char *rest = component(p, names[i]);
+		const char *rest = sipc_path_component(p, names[i]);
 
-		if (rest && *skip_slashes(rest) == '\0')
+		if (rest && *sipc_skip_slashes(rest) == '\0')
 			return names[i];
 	}
 	return NULL;
@@ -88,25 +88,25 @@ static const char *redirect(const char *path, char *buf, size_t size)
 	if (!path || path[0] != '/' || path[1] != 'p' ||
 	    strncmp(path, "/proc", 5) != 0)
 		return path;
-	p = component(path, "proc");
+	p = sipc_path_component(path, "proc");
 	if (!p)
 		return path;
-	if ((name = component(p, "sysvipc"))) {
+	if ((name = sipc_path_component(p, "sysvipc"))) {
 		name = last_in(name, sysvipc_names,
 			       sizeof(sysvipc_names) / sizeof(sysvipc_names[0]));
 		if (!name)
 			return path;
 		snprintf(buf, size, SHADOW_PROC "/sysvipc/%s", name);
-	} else if ((name = component(p, "sys")) &&
-		   (name = component(name, "kernel"))) {
+	} else if ((name = sipc_path_component(p, "sys")) &&
+		   (name = sipc_path_component(name, "kernel"))) {
 		name = last_in(name, sysctl_names,
 			       sizeof(sysctl_names) / sizeof(sysctl_names[0]));
 		if (!name)
 			return path;
 		snprintf(buf, size, SHADOW_PROC "/sys/kernel/%s", name);
-	} else if ((name = component(p, "sys")) &&
-		   (name = component(name, "fs")) &&
-		   (name = component(name, "mqueue"))) {
+	} else if ((name = sipc_path_component(p, "sys")) &&
+		   (name = sipc_path_component(name, "fs")) &&
+		   (name = sipc_path_component(name, "mqueue"))) {
 		name = last_in(name, mq_sysctl_names,
 			       sizeof(mq_sysctl_names) /
 			       sizeof(mq_sysctl_names[0]));
@@ -140,7 +140,8 @@ SIPC_EXPORT int open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
-	return SIPC_REAL(open)(redirect(path, buf, sizeof(buf)), flags, mode);
+	return sipc_ns_opened(path, SIPC_REAL(open)(redirect(path, buf, sizeof(buf)),
+						flags, mode));
 }
 
 SIPC_EXPORT int open64(const char *path, int flags, ...)
@@ -152,7 +153,8 @@ SIPC_EXPORT int open64(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
-	return SIPC_REAL(open64)(redirect(path, buf, sizeof(buf)), flags, mode);
+	return sipc_ns_opened(path, SIPC_REAL(open64)(redirect(path, buf, sizeof(buf)),
+						flags, mode));
 }
 
 SIPC_EXPORT int openat(int dirfd, const char *path, int flags, ...)
@@ -164,8 +166,8 @@ SIPC_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
-	return SIPC_REAL(openat)(dirfd, redirect(path, buf, sizeof(buf)),
-				 flags, mode);
+	return sipc_ns_opened(path, SIPC_REAL(openat)(dirfd,
+				redirect(path, buf, sizeof(buf)), flags, mode));
 }
 
 SIPC_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
@@ -177,8 +179,8 @@ SIPC_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
-	return SIPC_REAL(openat64)(dirfd, redirect(path, buf, sizeof(buf)),
-				   flags, mode);
+	return sipc_ns_opened(path, SIPC_REAL(openat64)(dirfd,
+				redirect(path, buf, sizeof(buf)), flags, mode));
 }
 
 /* The _FORTIFY_SOURCE entry points (no mode argument). */
@@ -191,30 +193,32 @@ SIPC_EXPORT int __open_2(const char *path, int flags)
 {
 	char buf[SHADOW_PATH_MAX];
 
-	return SIPC_REAL(__open_2)(redirect(path, buf, sizeof(buf)), flags);
+	return sipc_ns_opened(path, SIPC_REAL(__open_2)(redirect(path, buf,
+							sizeof(buf)), flags));
 }
 
 SIPC_EXPORT int __open64_2(const char *path, int flags)
 {
 	char buf[SHADOW_PATH_MAX];
 
-	return SIPC_REAL(__open64_2)(redirect(path, buf, sizeof(buf)), flags);
+	return sipc_ns_opened(path, SIPC_REAL(__open64_2)(redirect(path, buf,
+							sizeof(buf)), flags));
 }
 
 SIPC_EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
 	char buf[SHADOW_PATH_MAX];
 
-	return SIPC_REAL(__openat_2)(dirfd, redirect(path, buf, sizeof(buf)),
-				     flags);
+	return sipc_ns_opened(path, SIPC_REAL(__openat_2)(dirfd,
+				redirect(path, buf, sizeof(buf)), flags));
 }
 
 SIPC_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
 	char buf[SHADOW_PATH_MAX];
 
-	return SIPC_REAL(__openat64_2)(dirfd, redirect(path, buf, sizeof(buf)),
-				       flags);
+	return sipc_ns_opened(path, SIPC_REAL(__openat64_2)(dirfd,
+				redirect(path, buf, sizeof(buf)), flags));
 }
 
 SIPC_EXPORT FILE *fopen(const char *path, const char *mode)

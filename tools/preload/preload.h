@@ -71,6 +71,17 @@ void *sipc_real(void **slot, const char *name);
  * name; no stdio, no allocation. */
 void sipc_msg(const char *a, const char *b, const char *c);
 
+/* Path components (paths.c): skip a run of slashes; match component
+ * @name at @p, returning the rest or NULL. */
+const char *sipc_skip_slashes(const char *p);
+const char *sipc_path_component(const char *p, const char *name);
+
+/*
+ * An open() of @path returned @fd (ns.c): notes the fds of IPC
+ * namespaces under /proc for setns(). Returns @fd.
+ */
+int sipc_ns_opened(const char *path, int fd);
+
 /* Interposed calls used by other files of the shim. */
 int sipc_unshare(int flags);
 int sipc_setns(int fd, int nstype);
