@@ -19,6 +19,7 @@
 #ifndef _SIPC_DIFF_H
 #define _SIPC_DIFF_H
 
+#include <dlfcn.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <sys/mman.h>
@@ -31,6 +32,10 @@
 /*
  * One implementation of the calls, how to get a fresh namespace, and
  * where its sysctls are (/proc/sys or its shadow; see set_limit()).
+ * Linux's side reaches the kernel with raw system calls, so that it stays
+ * Linux's in a test run under the preload shim; the shadow side's clone,
+ * clone_sys (syscall() of SYS_clone and SYS_clone3) and setns are the
+ * C library's, that is the shim's in such a test.
  */
 struct diff_ops {
 	const char *name;
@@ -49,72 +54,113 @@ struct diff_ops {
 			  const struct timespec *timeout);
 	int (*semop)(int id, struct sembuf *sops, size_t nsops);
 	int (*semctl)(int id, int num, int cmd, unsigned long arg);
+	int (*clone)(int (*fn)(void *), void *stack, int flags, void *arg);
+	long (*clone_sys)(long nr, long a, long b, long c, long d, long e);
+	int (*setns)(int fd, int nstype);
 };
+
+#define RAW(nr, ...)	sipc_raw_syscall_n(nr, __VA_ARGS__, 0, 0, 0, 0, 0)
+#define sipc_raw_syscall_n(nr, a, b, c, d, e, ...)			\
+	sipc_raw_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d),	\
+			 (long)(e))
 
 static int native_enter(void)
 {
-	return unshare(CLONE_NEWIPC);
+	return RAW(SYS_unshare, CLONE_NEWIPC);
 }
 
 static int native_shmget(key_t key, size_t size, int flg)
 {
-	return syscall(SYS_shmget, key, size, flg);
+	return RAW(SYS_shmget, key, size, flg);
 }
 
 static void *native_shmat(int id, const void *addr, int flg)
 {
-	return (void *)syscall(SYS_shmat, id, addr, flg);
+	return (void *)RAW(SYS_shmat, id, addr, flg);
 }
 
 static int native_shmdt(const void *addr)
 {
-	return syscall(SYS_shmdt, addr);
+	return RAW(SYS_shmdt, addr);
 }
 
 static int native_shmctl(int id, int cmd, void *buf)
 {
-	return syscall(SYS_shmctl, id, cmd, buf);
+	return RAW(SYS_shmctl, id, cmd, buf);
 }
 
 static int native_msgget(key_t key, int flg)
 {
-	return syscall(SYS_msgget, key, flg);
+	return RAW(SYS_msgget, key, flg);
 }
 
 static int native_msgsnd(int id, const void *msgp, size_t sz, int flg)
 {
-	return syscall(SYS_msgsnd, id, msgp, sz, flg);
+	return RAW(SYS_msgsnd, id, msgp, sz, flg);
 }
 
 static ssize_t native_msgrcv(int id, void *msgp, size_t sz, long typ, int flg)
 {
-	return syscall(SYS_msgrcv, id, msgp, sz, typ, flg);
+	return RAW(SYS_msgrcv, id, msgp, sz, typ, flg);
 }
 
 static int native_msgctl(int id, int cmd, void *buf)
 {
-	return syscall(SYS_msgctl, id, cmd, buf);
+	return RAW(SYS_msgctl, id, cmd, buf);
 }
 
 static int native_semget(key_t key, int nsems, int flg)
 {
-	return syscall(SYS_semget, key, nsems, flg);
+	return RAW(SYS_semget, key, nsems, flg);
 }
 
 static int native_semtimedop(int id, struct sembuf *sops, size_t nsops,
 			     const struct timespec *timeout)
 {
-	return syscall(SYS_semtimedop, id, sops, nsops, timeout);
+	return RAW(SYS_semtimedop, id, sops, nsops, timeout);
 }
 
 static int native_semop(int id, struct sembuf *sops, size_t nsops)
 {
-	return syscall(SYS_semop, id, sops, nsops);
+	return RAW(SYS_semop, id, sops, nsops);
 }
 
 static int native_semctl(int id, int num, int cmd, unsigned long arg)
 {
-	return syscall(SYS_semctl, id, num, cmd, arg);
+	return RAW(SYS_semctl, id, num, cmd, arg);
+}
+
+/* The C library's own clone(), past any preload shim. */
+static int native_clone(int (*fn)(void *), void *stack, int flags, void *arg)
+{
+	static int (*libc_clone)(int (*)(void *), void *, int, void *, ...);
+
+	if (!libc_clone) {
+		void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+
+		libc_clone = libc ? dlsym(libc, "clone") : NULL;
+		if (!libc_clone) {
+			errno = ENOSYS;
+			return -1;
+		}
+	}
+	return libc_clone(fn, stack, flags, arg);
+}
+
+static int native_setns(int fd, int nstype)
+{
+	return RAW(SYS_setns, fd, nstype);
+}
+
+/* The C library's syscall() (the shim's, when preloaded). */
+static long libc_syscall(long nr, long a, long b, long c, long d, long e)
+{
+	return syscall(nr, a, b, c, d, e);
+}
+
+static int libc_clone(int (*fn)(void *), void *stack, int flags, void *arg)
+{
+	return clone(fn, stack, flags, arg);
 }
 
 static int sipc_enter(void)
@@ -159,6 +205,9 @@ static const struct diff_ops native_ops __attribute__((unused)) = {
 	.semtimedop = native_semtimedop,
 	.semop = native_semop,
 	.semctl = native_semctl,
+	.clone = native_clone,
+	.clone_sys = sipc_raw_syscall,
+	.setns = native_setns,
 };
 
 static const struct diff_ops sipc_ops __attribute__((unused)) = {
@@ -177,6 +226,9 @@ static const struct diff_ops sipc_ops __attribute__((unused)) = {
 	.semtimedop = shadowipc_semtimedop,
 	.semop = shadowipc_semop,
 	.semctl = sipc_semctl,
+	.clone = libc_clone,
+	.clone_sys = libc_syscall,
+	.setns = setns,
 };
 
 #define TRACE_MAX	(48 << 10)
@@ -439,7 +491,8 @@ static __attribute__((unused)) void show_limit(struct ctx *c, const char *name)
  * child must _exit(). In the parent wait for the child, trace how it
  * ended and return false.
  */
-static bool child_as(struct ctx *c, uid_t uid, gid_t gid)
+static __attribute__((unused)) bool child_as(struct ctx *c, uid_t uid,
+					    gid_t gid)
 {
 	int k = c->npids;
 	pid_t pid;

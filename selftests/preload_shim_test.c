@@ -27,16 +27,6 @@
 #include "kselftest_harness.h"
 #include "sipc_test.h"
 
-#define SHIM_DEFAULT	"/usr/lib/libshadowipc-preload.so"
-#define REEXEC_MARK	"SIPC_PRELOAD_TEST_REEXEC"
-
-static const char *shim_path(void)
-{
-	const char *p = getenv("SHADOWIPC_PRELOAD");
-
-	return p && *p ? p : SHIM_DEFAULT;
-}
-
 /* How many fds of this process are /dev/shadowipc. */
 static int count_dev_fds(void)
 {
@@ -76,10 +66,9 @@ FIXTURE(shim) {
 
 FIXTURE_SETUP(shim)
 {
-	const char *pre = getenv("LD_PRELOAD");
-
-	if (!pre || !strstr(pre, "libshadowipc-preload"))
-		SKIP(return, "the shim is not preloaded (%s missing?)", shim_path());
+	if (!sipc_shim_preloaded())
+		SKIP(return, "the shim is not preloaded (%s missing?)",
+		     sipc_shim_path());
 	if (access(SHADOWIPC_DEVICE, F_OK))
 		SKIP(return, "%s: %s (module not loaded)", SHADOWIPC_DEVICE,
 		     strerror(errno));
@@ -537,21 +526,6 @@ TEST_F(shim, proc_files_show_the_shadow_namespace)
 
 int main(int argc, char **argv)
 {
-	const char *pre = getenv("LD_PRELOAD");
-	char *val;
-
-	if (!getenv(REEXEC_MARK) && access(shim_path(), R_OK) == 0) {
-		if (pre && *pre) {
-			if (asprintf(&val, "%s:%s", pre, shim_path()) < 0)
-				return 1;
-		} else {
-			val = strdup(shim_path());
-		}
-		setenv("LD_PRELOAD", val, 1);
-		setenv(REEXEC_MARK, "1", 1);
-		execv("/proc/self/exe", argv);
-		perror("re-exec with the shim");
-		return 1;
-	}
+	sipc_reexec_under_shim(argv);
 	return test_harness_run(argc, argv);
 }

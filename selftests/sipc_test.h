@@ -172,6 +172,47 @@ static inline long sipc_raw_syscall(long n, long a, long b, long c, long d,
 	return ret;
 }
 
+/* The preload shim: $SHADOWIPC_PRELOAD, else where the guest has it. */
+static inline const char *sipc_shim_path(void)
+{
+	const char *p = getenv("SHADOWIPC_PRELOAD");
+
+	return p && *p ? p : "/usr/lib/libshadowipc-preload.so";
+}
+
+static inline bool sipc_shim_preloaded(void)
+{
+	const char *pre = getenv("LD_PRELOAD");
+
+	return pre && strstr(pre, "libshadowipc-preload");
+}
+
+/*
+ * Re-execute the test program with the shim added to LD_PRELOAD, once
+ * (when the shim is there; the tests skip when it is not preloaded).
+ * Call first in main().
+ */
+static inline void sipc_reexec_under_shim(char **argv)
+{
+	const char *pre = getenv("LD_PRELOAD");
+	char *val;
+
+	if (getenv("SIPC_PRELOAD_TEST_REEXEC") ||
+	    access(sipc_shim_path(), R_OK))
+		return;
+	if (pre && *pre) {
+		if (asprintf(&val, "%s:%s", pre, sipc_shim_path()) < 0)
+			exit(1);
+	} else {
+		val = strdup(sipc_shim_path());
+	}
+	setenv("LD_PRELOAD", val, 1);
+	setenv("SIPC_PRELOAD_TEST_REEXEC", "1", 1);
+	execv("/proc/self/exe", argv);
+	perror("re-exec with the shim");
+	exit(1);
+}
+
 /* write(2) all of @v to @path. Return: 0, or -1 with errno set. */
 static inline int sipc_write_str(const char *path, const char *v)
 {
