@@ -4,7 +4,8 @@
 # ipcmk, ipcs and ipcrm in two shadow namespaces at once with the same
 # keys, compared with what the same tools show natively (in a fresh kernel
 # IPC namespace); perl-base's perl (shmget/shmwrite/shmread, msgsnd/msgrcv,
-# semop builtins) across processes and namespaces; the module missing
+# semop builtins) across processes and namespaces; util-linux's unshare
+# --ipc and nsenter --ipc as nobody; the module missing
 # (fail closed, or SHADOWIPC_FALLTHROUGH=1). Expects the module loaded and
 # leaves it loaded. KTAP output.
 ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
@@ -223,6 +224,43 @@ if [ -x $kst ]; then
 else
 	skip "kernel selftest ipc/msgque natively" "not built"
 	skip "kernel selftest ipc/msgque under the shim" "not built"
+fi
+
+# --- util-linux unshare and nsenter, as nobody ----------------------------
+# Debian's own unshare --ipc, nsenter -t PID --ipc and nsenter
+# --ipc=/proc/PID/ns/ipc (dynamically linked, unlike busybox's applets)
+# under the shim, unprivileged: unshare() for CLONE_NEWIPC, and setns()
+# with an fd opened on /proc/PID/ns/ipc.
+as_nobody() { su -s /bin/sh nobody -c "LD_PRELOAD=$shim $*"; }
+if [ -x /usr/bin/unshare ] && [ -x /usr/bin/nsenter ] && id nobody >/dev/null 2>&1 &&
+	su -s /bin/sh nobody -c true 2>/dev/null; then
+	u=$t/nobody
+	mkdir -m 0777 $u && mkfifo -m 0666 $u/fifo
+	as_nobody "/usr/bin/unshare --ipc sh -c 'ipcmk -M 12288 >/dev/null && echo \$\$ >$u/pid && read x <$u/fifo'" &
+	i=0
+	while [ ! -s $u/pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	pid=$(cat $u/pid 2>/dev/null)
+	[ -n "$pid" ]
+	ok $? "util-linux unshare --ipc as nobody makes a namespace and ipcmk works in it"
+	as_nobody "ipcs -m" >$u/outside 2>&1
+	! grep -Eq ' 12288 ' $u/outside
+	ok $? "the segment is not in nobody's first namespace"
+	as_nobody "/usr/bin/nsenter -t $pid --ipc ipcs -m" >$u/t.out 2>&1
+	grep -Eq '^0x[0-9a-f]+ +0 +nobody +644 +12288 ' $u/t.out
+	ok $? "util-linux nsenter -t PID --ipc as nobody joins that namespace"
+	sed 's/^/# /' $u/t.out | head -n 8
+	as_nobody "/usr/bin/nsenter --ipc=/proc/$pid/ns/ipc ipcs -m" >$u/p.out 2>&1
+	grep -Eq '^0x[0-9a-f]+ +0 +nobody +644 +12288 ' $u/p.out
+	ok $? "util-linux nsenter --ipc=/proc/PID/ns/ipc as nobody joins it too"
+	as_nobody "/usr/bin/nsenter -t $pid --ipc ipcrm -m 0" &&
+		! as_nobody "/usr/bin/nsenter -t $pid --ipc ipcs -m" | grep -q ' 12288 '
+	ok $? "util-linux ipcrm through nsenter removes it there"
+	echo done >$u/fifo
+	wait
+else
+	for d in "unshare --ipc" "not outside" "nsenter -t" "nsenter --ipc=" "ipcrm"; do
+		skip "util-linux $d as nobody" "util-linux unshare/nsenter or nobody missing"
+	done
 fi
 
 # --- the module missing ---------------------------------------------------
