@@ -948,15 +948,15 @@ SCENARIO(at_remap_after_rmid_of_last_attach_is_einval)
 	if (p == (void *)-1)
 		return;
 	C(c, id, IPC_RMID);
-	if (R(c, p, PAGE, 1, "p"))
-		R(c, p, PAGE, 1, "p");
+	/* one page: the other piece still attaches the segment */
+	R(c, p, PAGE, 1, "first page");
+	N(c, id);
+	/* the whole attach: its last VMAs go, and the segment with them */
+	R(c, p, 2 * PAGE, 0, "p");
 	N(c, id);
 	trace_maps(c, p);
-	trace_maps(c, p + PAGE);
 	probe(c, p, false);
-	probe(c, p + PAGE, false);
-	D(c, p + PAGE, "rest");
-	N(c, id);
+	R(c, p, 2 * PAGE, 0, "p");
 }
 
 SCENARIO(at_remap_after_rmid_with_another_attach)
@@ -1033,6 +1033,28 @@ SCENARIO(at_map_files_mmap_after_rmid)
 	if (q != MAP_FAILED)
 		munmap(q, PAGE);
 	G(c, IPC_PRIVATE, PAGE, 0600);
+}
+
+/* msync() and MADV_REMOVE reach the segment's file through the attach. */
+SCENARIO(at_msync_and_madv_remove)
+{
+	int id = G(c, IPC_PRIVATE, 2 * PAGE, 0600);
+	char *p = A(c, id, NULL, 0), *q = A(c, id, NULL, SHM_RDONLY);
+
+	if (p == (void *)-1 || q == (void *)-1)
+		return;
+	strcpy(p, "first");
+	strcpy(p + PAGE, "second");
+	tr(c, "msync(MS_SYNC) = %s",
+	   msync(p, 2 * PAGE, MS_SYNC) ? err_name(errno) : "0");
+	tr(c, "msync(MS_ASYNC | MS_INVALIDATE) = %s",
+	   msync(q, 2 * PAGE, MS_ASYNC | MS_INVALIDATE) ? err_name(errno) : "0");
+	tr(c, "MADV_REMOVE read-only = %s",
+	   madvise(q, PAGE, MADV_REMOVE) ? err_name(errno) : "0");
+	tr(c, "MADV_REMOVE = %s",
+	   madvise(p, PAGE, MADV_REMOVE) ? err_name(errno) : "0");
+	tr(c, "read through the other attach: \"%s\" \"%s\"", q, q + PAGE);
+	C(c, id, IPC_STAT);
 }
 
 SCENARIO(at_mremap_grow_past_segment)
