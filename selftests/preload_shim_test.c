@@ -3,7 +3,9 @@
  * The LD_PRELOAD shim (libshadowipc-preload.so) from the inside: libc's
  * System V calls and syscall() reach the shadow namespace (syscall() of
  * the mq_* numbers answers as the kernel does); unshare() and
- * setns() for CLONE_NEWIPC; /proc redirects; and the shim's robustness
+ * setns() for CLONE_NEWIPC; clone(), SYS_clone and SYS_clone3 with
+ * CLONE_NEWIPC unprivileged, for a thread, and a child whose namespace
+ * cannot be made; /proc redirects; and the shim's robustness
  * (threads racing on the first call, fork, a program that closes every
  * fd, no device fd for programs that make no IPC call).
  *
@@ -23,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <linux/sched.h>
 
 #include "kselftest_harness.h"
 #include "sipc_test.h"
@@ -480,6 +483,170 @@ TEST_F(shim, mq_syscalls_match_the_kernels)
 	close(fd);
 	EXPECT_EQ(0, syscall(SYS_mq_unlink, "sq"));
 	munmap(kernel_log, 4096);
+}
+
+#define CLONE_STACK	(64 << 10)
+#define MAX_NS_PARAM	"/sys/module/shadowipc/parameters/max_namespaces"
+
+/* What the child of a clone() saw, in memory shared with the parent. */
+struct clone_seen {
+	uint64_t ns;
+	int found;	/* the parent's key */
+	int ran;
+};
+
+static key_t clone_key = 0x5e1f0010;
+
+static int clone_look(void *arg)
+{
+	struct clone_seen *s = arg;
+
+	s->ran = 1;
+	s->ns = shadowipc_ns_id();
+	s->found = shmget(clone_key, 0, 0) >= 0;
+	return 0;
+}
+
+/* A child made the @how way (0: clone(), 1: SYS_clone, 2: SYS_clone3). */
+static pid_t clone_child(int how, int flags, char *stack, struct clone_seen *s)
+{
+	struct clone_args args = {
+		.flags = (unsigned int)flags,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+
+	memset(s, 0, sizeof(*s));
+	if (how == 0)
+		return clone(clone_look, stack + CLONE_STACK, flags | SIGCHLD, s);
+	if (how == 1)
+		pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+	else
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (!pid)
+		_exit(clone_look(s));
+	return pid;
+}
+
+/* What clone_child() needs: @s shared with the children, a @stack. */
+static bool clone_memory(struct clone_seen **s, char **stack)
+{
+	*s = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	*stack = mmap(NULL, CLONE_STACK, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return *s != MAP_FAILED && *stack != MAP_FAILED;
+}
+
+TEST_F(shim, clone_newipc_needs_no_privilege)
+{
+	struct clone_seen *s;
+	char *stack;
+	pid_t pid;
+
+	ASSERT_TRUE(clone_memory(&s, &stack));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		uint64_t mine;
+		long r;
+		int how;
+
+		if (sipc_drop_privs(SIPC_TEST_UID, SIPC_TEST_GID) ||
+		    unshare(CLONE_NEWIPC) ||
+		    shmget(clone_key, 4096, IPC_CREAT | 0600) < 0)
+			_exit(1);
+		mine = shadowipc_ns_id();
+		/* the kernel refuses CLONE_NEWIPC to this user... */
+		r = sipc_raw_syscall(SYS_clone, CLONE_NEWIPC | SIGCHLD, 0, 0, 0, 0);
+		if (!r)
+			_exit(0);
+		if (r != -1 || errno != EPERM)
+			_exit(2);
+		/* ...the shim does not, whichever way */
+		for (how = 0; how < 3; how++) {
+			pid = clone_child(how, CLONE_NEWIPC, stack, s);
+			if (pid < 0 || sipc_wait(pid))
+				_exit(10 + how);
+			if (!s->ran || !s->ns || s->ns == mine || s->found)
+				_exit(20 + how);
+		}
+		/* the other flags still need what they need */
+		if (clone_child(0, CLONE_NEWIPC | CLONE_NEWPID, stack, s) != -1 ||
+		    errno != EPERM)
+			_exit(30);
+		_exit(shadowipc_ns_id() == mine ? 0 : 31);
+	}
+	EXPECT_EQ(0, sipc_wait(pid));
+	munmap(stack, CLONE_STACK);
+	munmap(s, 4096);
+}
+
+static uint64_t thread_ns;
+
+static int thread_look(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&thread_ns, shadowipc_ns_id(), __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+TEST_F(shim, clone_newipc_thread_gets_a_namespace_of_its_own)
+{
+	const int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			  CLONE_THREAD | CLONE_NEWIPC | CLONE_PARENT_SETTID |
+			  CLONE_CHILD_CLEARTID;
+	uint64_t mine = shadowipc_ns_id();
+	static pid_t ctid;
+	char *stack;
+	pid_t tid;
+	int i;
+
+	stack = mmap(NULL, CLONE_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, stack);
+	thread_ns = 0;
+	tid = clone(thread_look, stack + CLONE_STACK, flags, NULL, &ctid, NULL,
+		    &ctid);
+	ASSERT_LT(0, tid);
+	/* CLONE_CHILD_CLEARTID: zero once the thread is gone */
+	for (i = 0; i < 5000 && __atomic_load_n(&ctid, __ATOMIC_SEQ_CST); i++)
+		usleep(1000);
+	ASSERT_EQ(0, ctid);
+	EXPECT_NE(0, thread_ns);
+	EXPECT_NE(mine, thread_ns);
+	EXPECT_EQ(mine, shadowipc_ns_id());
+	munmap(stack, CLONE_STACK);
+}
+
+TEST_F(shim, clone_child_without_a_namespace_exits_127_unrun)
+{
+	struct clone_seen *s;
+	char old[32] = "";
+	char *stack;
+	int how, fd;
+	ssize_t n;
+
+	fd = open(MAX_NS_PARAM, O_RDONLY);
+	if (fd < 0)
+		SKIP(return, "%s: %s", MAX_NS_PARAM, strerror(errno));
+	n = read(fd, old, sizeof(old) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	ASSERT_TRUE(clone_memory(&s, &stack));
+	/* no new namespace for anyone: the child's unshare fails */
+	ASSERT_EQ(0, sipc_write_str(MAX_NS_PARAM, "0"));
+	for (how = 0; how < 3; how++) {
+		pid_t pid = clone_child(how, CLONE_NEWIPC, stack, s);
+
+		EXPECT_LT(0, pid);
+		if (pid > 0)
+			EXPECT_EQ(127, sipc_wait(pid));
+		EXPECT_EQ(0, s->ran);
+	}
+	EXPECT_EQ(0, sipc_write_str(MAX_NS_PARAM, old));
+	munmap(stack, CLONE_STACK);
+	munmap(s, 4096);
 }
 
 TEST_F(shim, proc_files_show_the_shadow_namespace)
