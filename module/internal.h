@@ -44,6 +44,8 @@
  *   sipc_ucounts_lock           (per-user budgets, ucount.c; a leaf, also
  *                               taken under a segment's sipc_perm.lock
  *                               by SHM_LOCK)
+ *   shm_attach_file.lock        (a segment's attach file, vm.c; a leaf,
+ *                               under mmap_lock or sipc_ids.rwsem)
  *
  * What each protects:
  *
@@ -62,6 +64,8 @@
  * - sipc_ucounts_lock: the per-user budgets of every user namespace.
  * - sipc_roots_lock: the table of root shadow namespaces by real IPC
  *   namespace (realns.c; lookups: RCU) and each root's @mapped.
+ * - shm_attach_file.lock: an attach file's namespace pointer, cleared when
+ *   its segment is destroyed (the file may outlive the namespace).
  *
  * RCU: id and key lookups run under rcu_read_lock() only; objects are freed
  * after a grace period. A lookup that found an object must take its lock

@@ -212,7 +212,7 @@ static bool shm_vm_ops_can_wrap(const struct vm_operations_struct *ops)
 
 /*
  * The namespace of @af's segment, counted, or NULL once the segment is
- * destroyed or its namespace dying.
+ * destroyed or its namespace dying. Context: takes @af->lock.
  */
 static struct sipc_ns *shm_attach_file_ns(struct shm_attach_file *af)
 {
