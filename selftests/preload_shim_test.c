@@ -7,7 +7,9 @@
  * CLONE_NEWIPC unprivileged, for a thread, and a child whose namespace
  * cannot be made; /proc redirects; and the shim's robustness
  * (threads racing on the first call, fork, a program that closes every
- * fd, no device fd for programs that make no IPC call).
+ * fd or puts another file at the device fd's number, no device fd for
+ * programs that make no IPC call, no system call but the ioctl in a
+ * forwarded call).
  *
  * The program re-executes itself with the shim in LD_PRELOAD
  * ($SHADOWIPC_PRELOAD, default /usr/lib/libshadowipc-preload.so) before
@@ -320,6 +322,161 @@ TEST_F(shim, survives_a_program_closing_all_fds)
 	EXPECT_EQ(id, shmget(key, 0, 0));	/* same namespace */
 	EXPECT_EQ(0, shmctl(id, IPC_RMID, NULL));
 	close_all_fds();
+}
+
+/* The number of this process's /dev/shadowipc fd, or -1. */
+static int dev_fd_number(void)
+{
+	char path[300], link[64];
+	struct dirent *d;
+	int fd = -1;
+	DIR *dir = opendir("/proc/self/fd");
+
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len < 0)
+			continue;
+		link[len] = '\0';
+		if (!strcmp(link, SHADOWIPC_DEVICE))
+			fd = atoi(d->d_name);
+	}
+	closedir(dir);
+	return fd;
+}
+
+/*
+ * In a child: with every system call but ioctl() and exit_group() killing
+ * the process, forwarded semop, semctl, msgsnd, msgrcv, mq_send and
+ * mq_receive calls still work.
+ */
+static int forwarded_calls_alone(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit_group, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(f) / sizeof(f[0]), .filter = f,
+	};
+	struct { long type; char text[8]; } m = { 1, "x" };
+	struct sembuf up = { 0, 1, 0 }, down = { 0, -1, 0 };
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	char buf[8];
+	int set, q, i;
+	mqd_t mq;
+
+	set = semget(IPC_PRIVATE, 1, 0600);
+	q = msgget(IPC_PRIVATE, 0600);
+	mq = mq_open("/fwd", O_CREAT | O_RDWR, 0600, &attr);
+	mq_unlink("/fwd");
+	if (set < 0 || q < 0 || mq < 0)
+		return 1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 2;
+	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		return errno == EINVAL || errno == ENOSYS ? 99 : 3;
+	for (i = 0; i < 3; i++) {
+		if (semop(set, &up, 1) || semop(set, &down, 1) ||
+		    semctl(set, 0, GETVAL) != 0)
+			return 4;
+		if (msgsnd(q, &m, sizeof(m.text), 0) ||
+		    msgrcv(q, &m, sizeof(m.text), 0, 0) != sizeof(m.text))
+			return 5;
+		if (mq_send(mq, "y", 1, 0) ||
+		    mq_receive(mq, buf, sizeof(buf), NULL) != 1)
+			return 6;
+	}
+	return 0;
+}
+
+TEST_F(shim, forwarded_calls_make_no_other_system_call)
+{
+	pid_t pid = fork();
+	int st;
+
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(forwarded_calls_alone());
+	st = sipc_wait(pid);
+	if (st == 99)
+		SKIP(return, "seccomp filters not in this kernel (CONFIG_SECCOMP_FILTER)");
+	EXPECT_EQ(0, st);
+}
+
+/* The ways a program can close or replace the device fd @fd. */
+enum fd_loss {
+	LOSS_CLOSE, LOSS_CLOSE_RANGE, LOSS_CLOSEFROM, LOSS_DUP2, LOSS_DUP3,
+	LOSS_RAW_CLOSE, LOSS_RAW_DUP2, NR_LOSSES,
+};
+
+static void lose_fd(enum fd_loss how, int fd, int other)
+{
+	switch (how) {
+	case LOSS_CLOSE:
+		close(fd);
+		break;
+	case LOSS_CLOSE_RANGE:
+		close_range(fd, fd, 0);
+		break;
+	case LOSS_CLOSEFROM:
+		closefrom(fd);
+		break;
+	case LOSS_DUP2:
+		dup2(other, fd);
+		break;
+	case LOSS_DUP3:
+		dup3(other, fd, 0);
+		break;
+	case LOSS_RAW_CLOSE:
+		sipc_raw_syscall(SYS_close, fd, 0, 0, 0, 0);
+		break;
+	default:
+		sipc_raw_syscall(SYS_dup2, other, fd, 0, 0, 0);
+		break;
+	}
+	/* whatever happened, another file now has the number */
+	sipc_raw_syscall(SYS_dup2, other, fd, 0, 0, 0);
+}
+
+TEST_F(shim, ipc_never_goes_to_a_file_that_took_the_devices_number)
+{
+	struct sembuf up = { 0, 1, 0 };
+	int how, fd, p[2], set;
+	char c;
+
+	set = semget(IPC_PRIVATE, 1, 0600);
+	ASSERT_LE(0, set);
+	for (how = 0; how < NR_LOSSES; how++) {
+		fd = dev_fd_number();
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, pipe2(p, O_NONBLOCK));
+		lose_fd(how, fd, p[1]);
+		EXPECT_EQ(0, count_dev_fds()) TH_LOG("loss %d", how);
+		EXPECT_EQ(0, semop(set, &up, 1)) TH_LOG("loss %d", how);
+		EXPECT_EQ(how + 1, semctl(set, 0, GETVAL)) TH_LOG("loss %d", how);
+		EXPECT_EQ(1, count_dev_fds());
+		EXPECT_NE(fd, dev_fd_number());
+		/* nothing reached the pipe through the old number */
+		EXPECT_EQ(-1, read(p[0], &c, 1));
+		EXPECT_EQ(EAGAIN, errno);
+		close(fd);
+		close(p[0]);
+		close(p[1]);
+	}
+	EXPECT_EQ(0, semctl(set, 0, IPC_RMID));
 }
 
 TEST_F(shim, fork_keeps_the_namespace_and_the_fd_works)

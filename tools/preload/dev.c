@@ -5,12 +5,17 @@
  *
  * Nothing runs at load time: a program that makes no System V IPC call
  * never opens the device. The fd is moved to a high number so that
- * programs juggling low fds (shells, daemons) do not trip over it, is
- * close-on-exec, and is checked with fstat(2) before every use, since a
- * program may close every fd it does not know about (closefrom, a loop
- * up to RLIMIT_NOFILE) and reuse the number for something else. All state
- * is a few words updated with atomics: no locks, so fork() in any thread
- * at any time leaves the child consistent.
+ * programs juggling low fds (shells, daemons) do not trip over it, and is
+ * close-on-exec. A forwarded call costs its ioctl and nothing else, yet a
+ * program may close every fd it does not know about (closefrom, a loop up
+ * to RLIMIT_NOFILE) and reuse the number for something else: close(),
+ * close_range(), closefrom(), dup2() and dup3() are interposed and forget
+ * the device fd before they close or replace it; and for the ways around
+ * them (a raw system call), an ioctl failing as it does on a file that is
+ * not the device makes the shim check the fd with fstat(2), and re-open
+ * the device and retry when it is not. All state is a few words updated
+ * with atomics: no locks, so fork() in any thread at any time leaves the
+ * child consistent.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -92,8 +97,7 @@ bool sipc_fallthrough(void)
  * Is fd still the device we opened? Asked with the fstat system call
  * itself: glibc's fstat() is fstatat(fd, "", AT_EMPTY_PATH), for which
  * the kernel allocates and (with init_on_alloc, as Debian's kernels
- * boot) zeroes a page-sized path buffer; that was most of what a call
- * through the shim cost.
+ * boot) zeroes a page-sized path buffer.
  */
 static bool dev_valid(int fd)
 {
@@ -104,6 +108,25 @@ static bool dev_valid(int fd)
 	return S_ISCHR(st.st_mode) &&
 	       st.st_rdev == __atomic_load_n(&dev_rdev, __ATOMIC_RELAXED) &&
 	       st.st_ino == __atomic_load_n(&dev_ino, __ATOMIC_RELAXED);
+}
+
+/*
+ * The program closed @fd, or is about to close or replace it: forget it,
+ * never close it. Only one thread wins the exchange.
+ */
+static void dev_forget(int fd)
+{
+	__atomic_compare_exchange_n(&dev_fd, &fd, -1, false,
+				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* Forget the device fd if it lies in [@first, @last]. */
+static void dev_forget_range(unsigned int first, unsigned int last)
+{
+	int fd = __atomic_load_n(&dev_fd, __ATOMIC_ACQUIRE);
+
+	if (fd >= 0 && (unsigned int)fd >= first && (unsigned int)fd <= last)
+		dev_forget(fd);
 }
 
 static int dev_open(void)
@@ -163,16 +186,8 @@ int sipc_dev(enum sipc_kind kind)
 
 	if (kind != SIPC_NS && sipc_kind_fallthrough(kind))
 		return SIPC_FALLTHROUGH;
-	if (fd >= 0) {
-		if (dev_valid(fd))
-			return fd;
-		/*
-		 * The program closed it (and maybe reused the number): forget
-		 * it, never close it. Only one thread wins the exchange.
-		 */
-		__atomic_compare_exchange_n(&dev_fd, &fd, -1, false,
-					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	}
+	if (fd >= 0)
+		return fd;
 	nfd = dev_open();
 	if (nfd < 0) {
 		err = errno;
@@ -197,6 +212,11 @@ int sipc_keys_devfd(void)
 {
 	int fd = sipc_dev(SIPC_NS);
 
+	/* mapped, not ioctl()ed: nothing would say it is another file */
+	if (fd >= 0 && !dev_valid(fd)) {
+		dev_forget(fd);
+		fd = sipc_dev(SIPC_NS);
+	}
 	return fd < 0 ? -1 : fd;
 }
 
@@ -204,6 +224,22 @@ bool sipc_kind_fallthrough(enum sipc_kind kind)
 {
 	return __atomic_load_n(&unsupported[kind], __ATOMIC_RELAXED) &&
 	       sipc_fallthrough();
+}
+
+/*
+ * Did ioctl(@fd) fail because @fd is no longer the device? Only errors a
+ * file that is not the device gives (no ioctl(), a closed fd) are
+ * checked, so that a successful or ordinary call costs no second system
+ * call.
+ */
+static bool dev_gone(int fd, int err)
+{
+	if (err != EBADF && err != ENOTTY && err != EINVAL)
+		return false;
+	if (dev_valid(fd))
+		return false;
+	dev_forget(fd);
+	return true;
 }
 
 long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind)
@@ -217,6 +253,16 @@ long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind)
 	};
 	long ret = ioctl(fd, req, arg);
 
+	if (ret < 0 && dev_gone(fd, errno)) {
+		/* nothing was done: do it on a device fd */
+		fd = sipc_dev(SIPC_NS);
+		if (fd < 0) {
+			if (fd == SIPC_FALLTHROUGH)
+				errno = ENOSYS;
+			return -1;
+		}
+		ret = ioctl(fd, req, arg);
+	}
 	if (ret < 0 && errno == ENOTTY) {
 		__atomic_store_n(&unsupported[kind], 1, __ATOMIC_RELAXED);
 		if (!__atomic_exchange_n(&warned_kind[kind], 1, __ATOMIC_RELAXED))
@@ -227,4 +273,43 @@ long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind)
 		errno = ENOSYS;
 	}
 	return ret;
+}
+
+/*
+ * The calls that close or replace an fd: the device fd is forgotten
+ * before it goes, so that the next IPC call opens the device again
+ * instead of sending an ioctl() to whatever file takes its number.
+ * fcntl(F_DUPFD*) and dup() only take free numbers.
+ */
+SIPC_EXPORT int close(int fd)
+{
+	dev_forget(fd);
+	return SIPC_REAL(close)(fd);
+}
+
+SIPC_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
+{
+	if (!(flags & CLOSE_RANGE_CLOEXEC))
+		dev_forget_range(first, last);
+	return SIPC_REAL(close_range)(first, last, flags);
+}
+
+SIPC_EXPORT void closefrom(int lowfd)
+{
+	dev_forget_range(lowfd < 0 ? 0 : lowfd, ~0U);
+	SIPC_REAL(closefrom)(lowfd);
+}
+
+SIPC_EXPORT int dup2(int oldfd, int newfd)
+{
+	if (oldfd != newfd)
+		dev_forget(newfd);
+	return SIPC_REAL(dup2)(oldfd, newfd);
+}
+
+SIPC_EXPORT int dup3(int oldfd, int newfd, int flags)
+{
+	if (oldfd != newfd)
+		dev_forget(newfd);
+	return SIPC_REAL(dup3)(oldfd, newfd, flags);
 }

@@ -33,8 +33,8 @@ enum sipc_kind {
 #define SIPC_FALLTHROUGH	(-2)
 
 /*
- * The device fd, opened on first use and revalidated on every call (a
- * program may have closed it, or reused its number). Returns the fd;
+ * The device fd, opened on first use and again after the program closed
+ * or replaced it (see sipc_ioctl()). Returns the fd;
  * SIPC_FALLTHROUGH when the module is unavailable and the environment
  * asks for the real calls; or -1 with errno set (fail closed, after a
  * one-time message on stderr).
@@ -43,8 +43,10 @@ int sipc_dev(enum sipc_kind kind);
 
 /*
  * ioctl() on the device for a System V call of @kind. Returns its result,
- * or -1 with errno set. ENOTTY (a module without that kind of object) is
- * reported once and turned into ENOSYS.
+ * or -1 with errno set. When it fails as on a file that is not the device
+ * and @fd is not the device any more, the device is opened again and the
+ * call retried: one system call when all is well. ENOTTY (a module
+ * without that kind of object) is reported once and turned into ENOSYS.
  */
 long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind);
 
