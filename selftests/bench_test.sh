@@ -10,9 +10,11 @@ ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
 t=/tmp/bench_test.$$
 mkdir -p $t
 . "$(dirname "$0")/ktap.sh"
-small="-r 1 -t 0.05 --segments 1,64 --touch-mib 4 --mem-ns 100 --mem-rounds 1"
+small="-r 1 -t 0.05 --segments 1,64 --touch-mib 4 --mem-ns 100 --mem-rounds 1
+       --procs 2"
 ids="0 0.null 1 2.1 2.64 2.flat64 3 4.touch 4.read 5.nons 5.ns 5.cost
-     5.mem 5.memobj 6 7.msg 7.sem"
+     5.mem 5.memobj 6 7.msg 7.sem 8.sem.2 8.msg.2 8.mq.2 8.shm.2 8.mix.sem
+     8.mix.msg 8.mix.mq 8.mix.shm 9.sem.2 9.semmany.2 9.msg.2 9.mq.2"
 
 # between FILE NAME: what the bench printed between its NAME markers
 between() {
@@ -101,7 +103,7 @@ for side in native shadow; do
 	ok $((rc | $?)) "-w 1 --side $side: one row, $other skipped"
 done
 
-for args in "--side both" "--bogus" "-r 0" "-t 0" "--mem-ns 0"; do
+for args in "--side both" "--bogus" "-r 0" "-t 0" "--mem-ns 0" "--procs 0"; do
 	# shellcheck disable=SC2086 # the options are words
 	shadowipc-bench $args >$t/usage.out 2>&1
 	rc=$?

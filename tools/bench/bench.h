@@ -47,6 +47,13 @@ struct side {
 	int (*semget)(key_t key, int nsems, int semflg);
 	int (*semop)(int semid, struct sembuf *sops, size_t nsops);
 	int (*semrmid)(int semid);
+	/* POSIX queues: a private queue of @maxmsg messages of @msgsize
+	 * bytes (unlinked), then send and receive; close() closes it. */
+	int (*mq_new)(long maxmsg, long msgsize);
+	int (*mq_send)(int mqd, const char *msg, size_t len);
+	ssize_t (*mq_receive)(int mqd, char *msg, size_t len);
+	/* The argv prefix that runs a program on this side (NULL-ended). */
+	const char *const *run_prefix;
 };
 
 extern const struct side native_side, shadow_side;
@@ -67,6 +74,25 @@ enum bench_op {
 	OP_MSG_PINGPONG,	/* w7 */
 	OP_SEMOP,		/* w7 */
 	OP_FLOOR,		/* shmctl(IPC_INFO): the call path alone */
+	OP_STRESS,		/* w8: arg = STRESS_* * 100 + P */
+	OP_IPC_CONTEND,		/* w9: arg = CONTEND_* * 100 + P */
+};
+
+/* w8: what stress-ng runs; P is --sem-sysv-procs, else instances. */
+enum stress_kind {
+	STRESS_SEM,		/* --sem-sysv 1 --sem-sysv-procs P */
+	STRESS_MSG,		/* --msg P */
+	STRESS_MQ,		/* --mq P */
+	STRESS_SHM,		/* --shm-sysv P */
+	STRESS_MIX,		/* --shm-sysv 2 --msg 2 --sem-sysv 2 --mq 2 */
+};
+
+/* w9: P processes (P senders and P receivers for queues), not pinned. */
+enum contend_kind {
+	CONTEND_SEM,		/* semop -1/+1 on one semaphore of a set */
+	CONTEND_SEMMANY,	/* the same, each on its own semaphore */
+	CONTEND_MSG,		/* msgsnd/msgrcv on one queue */
+	CONTEND_MQ,		/* mq_send/mq_receive on one POSIX queue */
 };
 
 #define NVAL 12

@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +32,15 @@
 
 #define MAXROUNDS 32
 #define MAXSEGS 8
-#define MAXMETRICS 48
+#define MAXMETRICS 96
 #define SLICES 5
 #define MAXSLICES 16
 
 static int rounds = 5, mem_rounds = 3, mem_ns = 10000, touch_mib = 256;
 static double run_time = 0.5;
 static int nsegs = 3, segs[MAXSEGS] = { 1, 1000, 30000 };
+#define MAXPROCS 8
+static int nprocs = 3, procs[MAXPROCS] = { 2, 4, 8 };
 static const char *only, *date_arg, *json_path;
 static char module_state[160];
 
@@ -643,6 +646,103 @@ static void w7(void)
 		  "semop/s", 0, G_RATIO_GE, 1.0, sem, 0);
 }
 
+/* Row ids and names of workloads 8 and 9 live as long as the metrics. */
+static char *strf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static char *strf(const char *fmt, ...)
+{
+	char *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0) {
+		perror("vasprintf");
+		exit(1);
+	}
+	va_end(ap);
+	return p;
+}
+
+/* stress-ng, unmodified: natively and under `shadowipc unshare --`. */
+static void w8(void)
+{
+	static const struct {
+		int kind;
+		const char *id, *what;
+	} one[] = {
+		{ STRESS_SEM, "sem", "--sem-sysv 1 --sem-sysv-procs %d" },
+		{ STRESS_MSG, "msg", "--msg %d" },
+		{ STRESS_MQ, "mq", "--mq %d" },
+		{ STRESS_SHM, "shm", "--shm-sysv %d" },
+	};
+	static const char *const mix_ids[] = { "sem", "msg", "mq", "shm" };
+	struct meas *m;
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(one) / sizeof(one[0]); k++) {
+		for (i = 0; i < nprocs; i++) {
+			char *what = strf(one[k].what, procs[i]);
+
+			m = new_meas(strf("8 stress-ng %s", what), OP_STRESS,
+				     one[k].kind * 100 + procs[i]);
+			m->vnames[0] = "bogo_ops_per_s";
+			run_meas(m);
+			metric_of(strf("8.%s.%d", one[k].id, procs[i]),
+				  strf("stress-ng %s", what), "bogo ops/s", 0,
+				  G_RATIO_GE, 0.9, m, 0);
+		}
+	}
+	m = new_meas("8 stress-ng mixed, 2 of each", OP_STRESS,
+		     STRESS_MIX * 100 + 2);
+	for (k = 0; k < 4; k++)
+		m->vnames[k] = mix_ids[k];
+	run_meas(m);
+	for (k = 0; k < 4; k++)
+		metric_of(strf("8.mix.%s", mix_ids[k]),
+			  strf("stress-ng --shm-sysv 2 --msg 2 --sem-sysv 2 --mq 2: %s",
+			       mix_ids[k]), "bogo ops/s", 0, G_RATIO_GE, 0.9, m, k);
+}
+
+/* P processes on one set or queue, on every CPU. */
+static void w9(void)
+{
+	static const struct {
+		int kind;
+		const char *id, *what, *unit;
+	} one[] = {
+		{ CONTEND_SEM, "sem",
+		  "semop -1/+1, %d processes, one semaphore", "semop/s" },
+		{ CONTEND_SEMMANY, "semmany",
+		  "semop -1/+1, %d processes, a semaphore each, one set",
+		  "semop/s" },
+		{ CONTEND_MSG, "msg",
+		  "msgsnd/msgrcv, %d senders, %d receivers, one queue, 64 B",
+		  "msgs/s" },
+		{ CONTEND_MQ, "mq",
+		  "mq_send/mq_receive, %d senders, %d receivers, one queue, 64 B",
+		  "msgs/s" },
+	};
+	struct meas *m;
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(one) / sizeof(one[0]); k++) {
+		for (i = 0; i < nprocs; i++) {
+			char *what = strf(one[k].what, procs[i], procs[i]);
+
+			m = new_meas(strf("9 %s", what), OP_IPC_CONTEND,
+				     one[k].kind * 100 + procs[i]);
+			m->slices = SLICES;
+			m->vnames[1] = m->vnames[2] = NULL;
+			run_meas(m);
+			metric_of(strf("9.%s.%d", one[k].id, procs[i]), what,
+				  one[k].unit, 0, G_RATIO_GE, 0.9, m, 0);
+		}
+	}
+}
+
 /* ---- output ----------------------------------------------------------- */
 
 static void fmt_num(double x, char *buf, size_t size)
@@ -933,6 +1033,17 @@ static void restore_limits(void)
 
 /* ---- main ------------------------------------------------------------- */
 
+/* Each process count from 1 to 64. */
+static int procs_ok(void)
+{
+	int i;
+
+	for (i = 0; i < nprocs; i++)
+		if (procs[i] < 1 || procs[i] > 64)
+			return 0;
+	return 1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -941,6 +1052,7 @@ static void usage(FILE *f)
 		"  -t, --time S          seconds per timed run (default 0.5)\n"
 		"  -w, --only LIST       workloads to run, e.g. 1,2,5 (default all)\n"
 		"      --segments LIST   workload 2 sizes (default 1,1000,30000)\n"
+		"      --procs LIST      workloads 8 and 9 process counts (default 2,4,8)\n"
 		"      --touch-mib N     workload 4 segment size (default 256)\n"
 		"      --mem-ns N        workload 5 idle namespaces (default 10000)\n"
 		"      --mem-rounds N    rounds of the memory measurement (default 3)\n"
@@ -958,6 +1070,7 @@ int main(int argc, char **argv)
 		{ "time", required_argument, NULL, 't' },
 		{ "only", required_argument, NULL, 'w' },
 		{ "segments", required_argument, NULL, 's' },
+		{ "procs", required_argument, NULL, 'P' },
 		{ "touch-mib", required_argument, NULL, 'T' },
 		{ "mem-ns", required_argument, NULL, 'M' },
 		{ "mem-rounds", required_argument, NULL, 'R' },
@@ -991,6 +1104,13 @@ int main(int argc, char **argv)
 			     tok && nsegs < MAXSEGS;
 			     tok = strtok_r(NULL, ",", &save))
 				segs[nsegs++] = atoi(tok);
+			break;
+		case 'P':
+			nprocs = 0;
+			for (tok = strtok_r(optarg, ",", &save);
+			     tok && nprocs < MAXPROCS;
+			     tok = strtok_r(NULL, ",", &save))
+				procs[nprocs++] = atoi(tok);
 			break;
 		case 'T':
 			touch_mib = atoi(optarg);
@@ -1029,7 +1149,7 @@ int main(int argc, char **argv)
 	}
 	if (rounds < 1 || rounds > MAXROUNDS || mem_rounds < 1 ||
 	    mem_rounds > MAXROUNDS || run_time <= 0 || nsegs < 1 ||
-	    touch_mib < 1 || mem_ns < 1) {
+	    touch_mib < 1 || mem_ns < 1 || nprocs < 1 || !procs_ok()) {
 		usage(stderr);
 		return 2;
 	}
@@ -1076,6 +1196,10 @@ int main(int argc, char **argv)
 		w6();
 	if (selected(7))
 		w7();
+	if (selected(8))
+		w8();
+	if (selected(9))
+		w9();
 	if (selected(5))
 		w5_memory();
 

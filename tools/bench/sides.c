@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +61,39 @@ static int na_semrmid(int semid)
 	return semctl(semid, 0, IPC_RMID);
 }
 
+/* A queue name no other run uses at the same time. */
+static void mq_name(char *buf, size_t size)
+{
+	static int seq;
+
+	snprintf(buf, size, "/shadowipc-bench-%d-%d", getpid(), seq++);
+}
+
+static int na_mq_new(long maxmsg, long msgsize)
+{
+	struct mq_attr attr = { .mq_maxmsg = maxmsg, .mq_msgsize = msgsize };
+	char name[64];
+	mqd_t q;
+
+	mq_name(name, sizeof(name));
+	q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	if (q >= 0)
+		mq_unlink(name);
+	return q;
+}
+
+static int na_mq_send(int mqd, const char *msg, size_t len)
+{
+	return mq_send(mqd, msg, len, 0);
+}
+
+static ssize_t na_mq_receive(int mqd, char *msg, size_t len)
+{
+	return mq_receive(mqd, msg, len, NULL);
+}
+
+static const char *const na_prefix[] = { NULL };
+
 const struct side native_side = {
 	.name = "native",
 	.enter_ns = na_enter,
@@ -78,6 +112,10 @@ const struct side native_side = {
 	.semget = semget,
 	.semop = na_semop,
 	.semrmid = na_semrmid,
+	.mq_new = na_mq_new,
+	.mq_send = na_mq_send,
+	.mq_receive = na_mq_receive,
+	.run_prefix = na_prefix,
 };
 
 /* ---- shadowipc ------------------------------------------------------- */
@@ -235,6 +273,32 @@ static int sh_semrmid(int semid)
 }
 #endif
 
+static int sh_mq_new(long maxmsg, long msgsize)
+{
+	struct mq_attr attr = { .mq_maxmsg = maxmsg, .mq_msgsize = msgsize };
+	char name[64];
+	mqd_t q;
+
+	mq_name(name, sizeof(name));
+	q = shadowipc_mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	if (q >= 0)
+		shadowipc_mq_unlink(name);
+	return q;
+}
+
+static int sh_mq_send(int mqd, const char *msg, size_t len)
+{
+	return shadowipc_mq_send(mqd, msg, len, 0);
+}
+
+static ssize_t sh_mq_receive(int mqd, char *msg, size_t len)
+{
+	return shadowipc_mq_receive(mqd, msg, len, NULL);
+}
+
+/* a new shadow namespace, the shim preloaded */
+static const char *const sh_prefix[] = { "shadowipc", "unshare", "--", NULL };
+
 const struct side shadow_side = {
 	.name = "shadow",
 	.enter_ns = sh_enter,
@@ -253,4 +317,8 @@ const struct side shadow_side = {
 	.semget = sh_semget,
 	.semop = sh_semop,
 	.semrmid = sh_semrmid,
+	.mq_new = sh_mq_new,
+	.mq_send = sh_mq_send,
+	.mq_receive = sh_mq_receive,
+	.run_prefix = sh_prefix,
 };

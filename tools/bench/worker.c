@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -910,6 +911,286 @@ static void op_semop(const struct request *rq, struct reply *rp)
 	S->semrmid(id);
 }
 
+/* ---- w8 and w9: processes contending, spread over every CPU ---------- */
+
+/* Undo pin_to_last_cpu() for a child of the worker. */
+static void unpin(void)
+{
+	long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < n && i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* stress-ng's names of the stressors, in the order of the reply values */
+static const char *const stress_names[] = {
+	"sem-sysv", "msg", "mq", "shm-sysv",
+};
+
+/* Each stressor's bogo ops/s (real time) from stress-ng's --yaml file. */
+static int stress_parse(const char *path, struct reply *rp)
+{
+	char line[256], *v;
+	int cur = -1, got = 0;
+	size_t i;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		v = strstr(line, "- stressor: ");
+		if (v) {
+			v += strlen("- stressor: ");
+			v[strcspn(v, "\n")] = '\0';
+			cur = -1;
+			for (i = 0; i < sizeof(stress_names) / sizeof(stress_names[0]); i++)
+				if (!strcmp(v, stress_names[i]))
+					cur = i;
+			continue;
+		}
+		v = strstr(line, "bogo-ops-per-second-real-time: ");
+		if (v && cur >= 0) {
+			rp->v[cur] = atof(v + strlen("bogo-ops-per-second-real-time: "));
+			got++;
+		}
+	}
+	fclose(f);
+	return got;
+}
+
+static void op_stress(const struct request *rq, struct reply *rp)
+{
+	int kind = rq->arg / 100, procs = rq->arg % 100, argc = 0, st, fd;
+	char yaml[64], secs[16], n[16];
+	const char *argv[40];
+	const char *const *pre;
+	pid_t pid;
+
+	snprintf(yaml, sizeof(yaml), "/tmp/shadowipc-bench-%d.yaml", getpid());
+	/* under TCG, stress-ng takes about a second to get going */
+	snprintf(secs, sizeof(secs), "%.0f", rq->dur < 2 ? 2 : rq->dur);
+	snprintf(n, sizeof(n), "%d", procs);
+	for (pre = S->run_prefix; *pre; pre++)
+		argv[argc++] = *pre;
+	argv[argc++] = "stress-ng";
+	switch (kind) {
+	case STRESS_SEM:
+		argv[argc++] = "--sem-sysv";
+		argv[argc++] = "1";
+		argv[argc++] = "--sem-sysv-procs";
+		argv[argc++] = n;
+		break;
+	case STRESS_MIX:
+		argv[argc++] = "--shm-sysv";
+		argv[argc++] = "2";
+		argv[argc++] = "--msg";
+		argv[argc++] = "2";
+		argv[argc++] = "--sem-sysv";
+		argv[argc++] = "2";
+		argv[argc++] = "--mq";
+		argv[argc++] = "2";
+		break;
+	default:
+		argv[argc++] = kind == STRESS_MSG ? "--msg" :
+			       kind == STRESS_MQ ? "--mq" : "--shm-sysv";
+		argv[argc++] = n;
+		break;
+	}
+	argv[argc++] = "-t";
+	argv[argc++] = secs;
+	argv[argc++] = "--yaml";
+	argv[argc++] = yaml;
+	argv[argc++] = "--metrics-brief";
+	argv[argc] = NULL;
+
+	unlink(yaml);
+	pid = fork();
+	if (pid < 0) {
+		vfail(rp, "fork: %m");
+		return;
+	}
+	if (!pid) {
+		unpin();
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		vfail(rp, WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
+		      "%s not installed" : "%s failed", argv[0]);
+	} else if (!stress_parse(yaml, rp)) {
+		vfail(rp, "no bogo ops/s in stress-ng's report");
+	} else if (kind != STRESS_MIX) {
+		/* the one stressor's figure first */
+		rp->v[0] = rp->v[kind];
+	}
+	unlink(yaml);
+	rp->nv = 4;
+}
+
+#define CONTEND_MSG_TEXT	64
+#define CONTEND_MQ_MSGS		10	/* Linux's default queue length */
+
+struct contend_child_result {
+	long ops;
+	char msg[160];
+};
+
+/*
+ * One child of workload 9 for @dur seconds: a sender (@role 0) or a
+ * receiver (@role 1) of queue @id, or a process doing semop -1/+1 on
+ * semaphore @semnum of set @id. Receivers drain until a 'q' message and
+ * count only what arrived in time.
+ */
+static long contend9_loop(int kind, int id, int role, int semnum, double dur,
+			  struct reply *rp)
+{
+	struct sembuf down = { semnum, -1, 0 }, up = { semnum, 1, 0 };
+	struct bench_msg m = { .mtype = 1 };
+	double end = now() + dur;
+	int timed = 1;
+	long ops = 0;
+
+	for (;;) {
+		if (timed && now() >= end) {
+			if (kind <= CONTEND_SEMMANY || role == 0)
+				return ops;
+			timed = 0;
+		}
+		if (kind <= CONTEND_SEMMANY) {
+			if (S->semop(id, &down, 1) || S->semop(id, &up, 1)) {
+				vfail(rp, "semop: %m");
+				return -1;
+			}
+			ops += 2;
+			continue;
+		}
+		if (role == 0) {
+			m.mtext[0] = 'm';
+			if (kind == CONTEND_MSG ?
+			    S->msgsnd(id, &m, sizeof(m.mtext), 0) :
+			    S->mq_send(id, m.mtext, sizeof(m.mtext))) {
+				vfail(rp, "send: %m");
+				return -1;
+			}
+			ops++;
+			continue;
+		}
+		if ((kind == CONTEND_MSG ?
+		     S->msgrcv(id, &m, sizeof(m.mtext), 0, 0) :
+		     S->mq_receive(id, m.mtext, sizeof(m.mtext))) < 0) {
+			vfail(rp, "receive: %m");
+			return -1;
+		}
+		if (m.mtext[0] == 'q')
+			return ops;
+		ops += timed;
+	}
+}
+
+static void op_ipc_contend(const struct request *rq, struct reply *rp)
+{
+	int kind = rq->arg / 100, procs = rq->arg % 100, queue = kind >= CONTEND_MSG;
+	int nchild = queue ? 2 * procs : procs, ready[2], go[2], res[2];
+	struct sembuf up = { 0, 1, 0 };
+	struct contend_child_result r;
+	struct bench_msg quit = { .mtype = 1, .mtext = "q" };
+	int id, i, j, started = 0, done = 0;
+	pid_t pid[2 * 99];
+	char c;
+
+	if (kind == CONTEND_MQ)
+		id = S->mq_new(CONTEND_MQ_MSGS, CONTEND_MSG_TEXT);
+	else if (kind == CONTEND_MSG)
+		id = S->msgget(IPC_PRIVATE, SEG_FLAGS);
+	else
+		id = S->semget(IPC_PRIVATE, kind == CONTEND_SEM ? 1 : procs,
+			       SEG_FLAGS);
+	if (id < 0) {
+		vfail(rp, "creating the object: %m");
+		return;
+	}
+	for (i = 0; kind <= CONTEND_SEMMANY && i < (kind == CONTEND_SEM ? 1 : procs); i++) {
+		up.sem_num = i;
+		if (S->semop(id, &up, 1))
+			vfail(rp, "semop: %m");
+	}
+	if (pipe(ready) || pipe(go) || pipe(res)) {
+		vfail(rp, "pipe: %m");
+		goto out;
+	}
+	for (i = 0; i < nchild && !rp->msg[0]; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0) {
+			vfail(rp, "fork: %m");
+			break;
+		}
+		if (!pid[i]) {
+			struct reply tmp = { 0 };
+
+			alarm(120);
+			unpin();
+			memset(&r, 0, sizeof(r));
+			if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+				_exit(1);
+			r.ops = contend9_loop(kind, id, queue ? i % 2 : 0,
+					      kind == CONTEND_SEMMANY ? i : 0,
+					      rq->dur, &tmp);
+			memcpy(r.msg, tmp.msg, sizeof(r.msg));
+			if (write(res[1], &r, sizeof(r)) != sizeof(r))
+				_exit(1);
+			_exit(0);
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		if (read(ready[0], &c, 1) != 1)
+			vfail(rp, "contention child died");
+	for (i = 0; i < started; i++)
+		if (write(go[1], "g", 1) != 1)
+			vfail(rp, "pipe: %m");
+	for (i = 0; i < started; i++) {
+		if (read(res[0], &r, sizeof(r)) != sizeof(r)) {
+			vfail(rp, "contention child died");
+			break;
+		}
+		if (r.msg[0])
+			vfail(rp, "%s", r.msg);
+		rp->v[0] += r.ops;
+		/* the senders are done: stop the receivers */
+		if (queue && ++done == procs)
+			for (j = 0; j < procs; j++)
+				if (kind == CONTEND_MSG ?
+				    S->msgsnd(id, &quit, sizeof(quit.mtext), 0) :
+				    S->mq_send(id, quit.mtext, sizeof(quit.mtext)))
+					vfail(rp, "send: %m");
+	}
+	rp->v[0] /= rq->dur;
+	rp->nv = 1;
+	for (i = 0; i < started; i++) {
+		if (rp->msg[0])
+			kill(pid[i], SIGKILL);
+		waitpid(pid[i], NULL, 0);
+	}
+	close(ready[0]); close(ready[1]);
+	close(go[0]); close(go[1]);
+	close(res[0]); close(res[1]);
+out:
+	if (kind == CONTEND_MQ)
+		close(id);
+	else if (kind == CONTEND_MSG)
+		S->msgctl(id, IPC_RMID, NULL);
+	else
+		S->semrmid(id);
+}
+
 /* ---- the request loop ------------------------------------------------- */
 
 static void dispatch(const struct request *rq, struct reply *rp)
@@ -960,6 +1241,12 @@ static void dispatch(const struct request *rq, struct reply *rp)
 	case OP_FLOOR:
 		op_floor(rq, rp);
 		break;
+	case OP_STRESS:
+		op_stress(rq, rp);
+		break;
+	case OP_IPC_CONTEND:
+		op_ipc_contend(rq, rp);
+		break;
 	default:
 		vfail(rp, "unknown request %d", rq->op);
 	}
@@ -967,7 +1254,8 @@ static void dispatch(const struct request *rq, struct reply *rp)
 
 /*
  * Both workers, and the children they fork, run on one CPU (workload 6
- * moves its children to a CPU each): the guest's vCPUs are host threads
+ * moves its children to a CPU each, workloads 8 and 9 spread theirs over
+ * every CPU, as contending programs are): the guest's vCPUs are host threads
  * on a shared host, and a wakeup that has to cross to another vCPU waits
  * until the host runs that thread, which would measure the host's load.
  */
