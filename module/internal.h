@@ -30,6 +30,7 @@
  *     sipc_ids.rwsem            (one per namespace and IPC kind)
  *       rcu_read_lock
  *         sipc_perm.lock        (one per IPC object, a spinlock)
+ *           sem_one.lock        (one per semaphore, sem.c; one at a time)
  *           sipc_task.lock      (a task's creator list)
  *           sipc_undo_list.lock (a process's SEM_UNDO list, sem.c)
  *             sem_undo_lists_lock (the table of undo lists, sem.c)
@@ -58,6 +59,11 @@
  * - sipc_view.lock: computing and writing one address space's view page.
  * - sipc_views_lock: changes of the table of views by mm (lookups: RCU).
  * - sipc_perm.lock: the mutable fields of one object and its @deleted flag.
+ * - sem_one.lock: one semaphore's value, pid, time and single-operation
+ *   queues, for a semop() of one operation while its set is not in
+ *   global mode; it is taken alone, or under the set's sipc_perm.lock
+ *   only to switch modes (sem.c, sem_lock(): Linux's scheme). A set in
+ *   global mode has all of it under its sipc_perm.lock.
  * - sipc_task.lock: the list of segments a task created (shm_clist).
  * - sipc_ns_lock: the list of every namespace (for listings/unload) and
  *   its count.
@@ -71,6 +77,10 @@
  * after a grace period. A lookup that found an object must take its lock
  * and re-check @deleted (EIDRM) before using it. The task table is read
  * under RCU; its entries are freed after a grace period.
+ *
+ * Wake-ups: a semop() or semctl() that completes sleeping operations
+ * takes them off their queues under the lock and wakes them after
+ * unlocking (sem.c, sem_wake_up()).
  *
  * Sleeping: vm_ops->close runs under mmap_lock and takes sipc_ids.rwsem,
  * so no path calls vm_mmap(), vm_munmap() or copy_{to,from}_user() while

@@ -15,11 +15,24 @@
  * zero operations first, as do_smart_update() does; a woken sleeper only
  * reads the status the waker stored.
  *
- * Linux locks single operations with a per-semaphore lock when no
- * complex operation is around. Here every path takes the set's lock;
- * Linux's per-semaphore path only runs when the queues are split, so
- * splitting them at every unlock (Linux does it at each unlock of the set
- * lock) leaves the same queues, and so the same wake-up order.
+ * Locks, as Linux's sem_lock(): a single operation takes only its
+ * semaphore's lock while no complex operation is around, so that
+ * processes working on different semaphores of one set do not contend.
+ * Everything else (complex operations, semctl, SEM_UNDO bookkeeping,
+ * exit, removal) takes the set's lock, sipc_perm.lock, in "global mode":
+ * it sets @use_global_lock and waits for every semaphore lock to be free,
+ * and single operations that find @use_global_lock set take the set's
+ * lock instead. The mode lasts while complex operations wait, and for
+ * SEM_GLOBAL_HYSTERESIS unlocks of the set's lock after, so that mixed
+ * workloads do not flip at every call. The queues are split back out at
+ * each unlock of the set's lock, as Linux does, which leaves the same
+ * queues, and so the same wake-up order.
+ *
+ * Wake-ups happen after the locks are dropped (Linux's wake_q, which
+ * modules cannot use): the waker takes a completed sleeper off its list
+ * under the lock and marks it SEM_Q_WAKING, and after unlocking stores
+ * its result and wakes it (sem_wake_up()). A sleeper that finds itself
+ * marked waits, without spinning, for its result.
  *
  * Undo lists: one per thread group (the threads of a process share it,
  * as pthreads share theirs through CLONE_SYSVSEM), found by the group's
@@ -32,7 +45,8 @@
  * that unshares or joins a namespace applies and drops it likewise when
  * it is the last thread of its group.
  *
- * Lock order: sipc_perm.lock of a set -> sipc_undo_list.lock ->
+ * Lock order: sipc_perm.lock of a set -> sem_one.lock (never two at
+ * once) and sipc_perm.lock of a set -> sipc_undo_list.lock ->
  * sem_undo_lists_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -62,8 +76,17 @@
 /* semop() copies up to this many operations onto the stack. */
 #define SEM_OPS_FAST	64
 
+/* sem_lock()'s result when it took the set's lock */
+#define SEM_GLOBAL_LOCK	(-1)
+/* unlocks of the set's lock in global mode after the last complex op */
+#define SEM_GLOBAL_HYSTERESIS	10
+/* sem_queue.status between the waker's unlock and its wake-up */
+#define SEM_Q_WAKING	1
+
 /**
  * struct sem_one - one semaphore (Linux's struct sem)
+ * @lock: protects the other fields for single operations outside global
+ *	mode (see sem_lock()); in global mode the set's lock does
  * @val: its value, 0..SEMVMX
  * @pid: the thread group that last changed it, NULL before any
  * @pending_alter: waiting single operations that alter it
@@ -72,6 +95,7 @@
  *	the latest of the set's)
  */
 struct sem_one {
+	spinlock_t lock;	/* see sem_lock() */
 	int val;
 	struct pid *pid;
 	struct list_head pending_alter;
@@ -89,9 +113,11 @@ struct sem_one {
  * @undos: the undo entries of this set (struct sipc_undo.list_id)
  * @nsems: semaphores in the set
  * @complex_count: complex operations waiting
+ * @use_global_lock: non-zero in global mode: single operations take
+ *	@perm.lock too; counts down the unlocks left (see sem_lock())
  * @sems: the semaphores
  *
- * All under @perm.lock.
+ * All under @perm.lock; @sems under their own locks outside global mode.
  */
 struct sipc_sem {
 	struct sipc_perm perm;
@@ -101,6 +127,7 @@ struct sipc_sem {
 	struct list_head undos;
 	int nsems;
 	int complex_count;
+	unsigned int use_global_lock;
 	struct sem_one sems[];
 };
 
@@ -112,8 +139,9 @@ struct sipc_sem {
  * @sleeper: the task
  * @undo: its undo entry for the set, NULL without SEM_UNDO
  * @pid: its thread group, recorded as the semaphores' pid on success
- * @status: -EINTR while waiting, then the result, stored last by the
- *	waker (release)
+ * @status: -EINTR while waiting, SEM_Q_WAKING once a waker took it off
+ *	its list, then the result, stored last by the waker (release)
+ * @result: the result, for the waker to store after its unlock
  * @sops: the operations
  * @blocking: the operation it waits on
  * @nsops: how many operations
@@ -126,6 +154,7 @@ struct sem_queue {
 	struct sipc_undo *undo;
 	struct pid *pid;
 	int status;
+	int result;
 	struct sembuf *sops;
 	struct sembuf *blocking;
 	int nsops;
@@ -197,28 +226,133 @@ static void sem_set_pid(struct pid **slot, struct pid *pid)
 	*slot = get_pid(pid);
 }
 
-static void sem_lock(struct sipc_sem *sma)
-	__acquires(&sma->perm.lock)
+/*
+ * sem_complex_enter() - enter global mode, or stay in it longer
+ * (complexmode_enter())
+ *
+ * Context: the set's lock held.
+ */
+static void sem_complex_enter(struct sipc_sem *sma)
 {
-	spin_lock(&sma->perm.lock);
+	int i;
+
+	lockdep_assert_held(&sma->perm.lock);
+
+	if (sma->use_global_lock) {
+		WRITE_ONCE(sma->use_global_lock, SEM_GLOBAL_HYSTERESIS);
+		return;
+	}
+	WRITE_ONCE(sma->use_global_lock, SEM_GLOBAL_HYSTERESIS);
+	/*
+	 * Wait out the single operations in progress. Those that lock a
+	 * semaphore after this see the flag (the unlock releases it, their
+	 * sem_lock() reads it with acquire) and take the set's lock.
+	 */
+	for (i = 0; i < sma->nsems; i++) {
+		spin_lock(&sma->sems[i].lock);
+		spin_unlock(&sma->sems[i].lock);
+	}
 }
 
 /*
- * sem_unlock() - split the queues back out if no complex operation
- * waits any more (unmerge_queues()), then unlock
+ * sem_complex_tryleave() - count down global mode while no complex
+ * operation waits (complexmode_tryleave())
+ *
+ * Context: the set's lock held.
  */
-static void sem_unlock(struct sipc_sem *sma)
-	__releases(&sma->perm.lock)
+static void sem_complex_tryleave(struct sipc_sem *sma)
+{
+	lockdep_assert_held(&sma->perm.lock);
+
+	if (sma->complex_count || !sma->use_global_lock)
+		return;
+	if (sma->use_global_lock == 1)
+		/* Pairs with sem_lock()'s acquire. */
+		smp_store_release(&sma->use_global_lock, 0);
+	else
+		WRITE_ONCE(sma->use_global_lock, sma->use_global_lock - 1);
+}
+
+/*
+ * sem_lock() - lock what @nsops operations @sops need: the semaphore of a
+ * single operation outside global mode, else the set in global mode
+ *
+ * Context: RCU held (the set was looked up under it).
+ * Return: the semaphore locked, or SEM_GLOBAL_LOCK; for sem_unlock().
+ */
+static int sem_lock(struct sipc_sem *sma, struct sembuf *sops, int nsops)
+{
+	struct sem_one *sem;
+
+	if (nsops != 1) {
+		spin_lock(&sma->perm.lock);
+		sem_complex_enter(sma);
+		return SEM_GLOBAL_LOCK;
+	}
+	sem = &sma->sems[array_index_nospec(sops->sem_num, sma->nsems)];
+	if (!READ_ONCE(sma->use_global_lock)) {
+		spin_lock(&sem->lock);
+		/* Pairs with sem_complex_tryleave()'s release. */
+		if (!smp_load_acquire(&sma->use_global_lock))
+			return sops->sem_num;
+		spin_unlock(&sem->lock);
+	}
+	spin_lock(&sma->perm.lock);
+	if (sma->use_global_lock)
+		return SEM_GLOBAL_LOCK;
+	/* Global mode ended while we waited: it cannot start again now. */
+	spin_lock(&sem->lock);
+	spin_unlock(&sma->perm.lock);
+	return sops->sem_num;
+}
+
+/*
+ * sem_unlock() - undo sem_lock(); for the set's lock, split the queues
+ * back out if no complex operation waits any more (unmerge_queues()) and
+ * count down global mode
+ */
+static void sem_unlock(struct sipc_sem *sma, int locknum)
 {
 	struct sem_queue *q, *tmp;
 
+	if (locknum != SEM_GLOBAL_LOCK) {
+		spin_unlock(&sma->sems[locknum].lock);
+		return;
+	}
 	if (!sma->complex_count) {
 		list_for_each_entry_safe(q, tmp, &sma->pending_alter, list)
 			list_add_tail(&q->list,
 				      &sma->sems[q->sops[0].sem_num].pending_alter);
 		INIT_LIST_HEAD(&sma->pending_alter);
 	}
+	sem_complex_tryleave(sma);
 	spin_unlock(&sma->perm.lock);
+}
+
+/* The semaphore a single operation names, -1 for complex or unknown ones. */
+static inline int sem_single(const struct sembuf *sops, int nsops)
+{
+	return sops && nsops == 1 ? sops->sem_num : -1;
+}
+
+/* The set locked, or for a single operation on @semnum (>= 0) its semaphore. */
+#define sem_assert_locked(sma, semnum)					\
+	lockdep_assert(lockdep_is_held(&(sma)->perm.lock) ||		\
+		       ((semnum) >= 0 &&				\
+			lockdep_is_held(&(sma)->sems[semnum].lock)))
+
+/* The set's lock, in global mode, for everything but semop(). */
+static void sem_lock_all(struct sipc_sem *sma)
+	__acquires(&sma->perm.lock)
+{
+	spin_lock(&sma->perm.lock);
+	sem_complex_enter(sma);
+}
+
+static void sem_unlock_all(struct sipc_sem *sma)
+	__releases(&sma->perm.lock)
+{
+	sem_unlock(sma, SEM_GLOBAL_LOCK);
 }
 
 /*
@@ -300,7 +434,8 @@ undo:
  * take a value below zero; a value above SEMVMX, or an adjustment beyond
  * what a short holds, is ERANGE. The first operation that fails decides.
  *
- * Context: the set locked.
+ * Context: sem_lock() for the operations at hand (the set, or a single
+ * operation's semaphore outside global mode).
  * Return: 0 (done), 1 (must wait; @q->blocking says on what), -EAGAIN
  * (would wait, with IPC_NOWAIT) or -ERANGE.
  */
@@ -309,7 +444,7 @@ static int sem_perform(struct sipc_sem *sma, struct sem_queue *q)
 	struct sembuf *sop, *sops = q->sops;
 	struct sipc_undo *un = q->undo;
 
-	lockdep_assert_held(&sma->perm.lock);
+	sem_assert_locked(sma, sem_single(sops, q->nsops));
 
 	if (unlikely(q->dupsop))
 		return sem_perform_dup(sma, q);
@@ -349,21 +484,41 @@ would_block:
 }
 
 /*
- * sem_queue_wake() - give a sleeper its result and wake it
+ * sem_queue_wake() - take @q, off its list already, to be given @status
+ * and woken once the locks are dropped, by sem_wake_up(@wakes)
  *
- * It may read @status and return without the lock, so @q is not touched
- * after the store; the task reference keeps the wake-up valid.
- *
- * Context: the set locked; @q already off its list.
+ * Context: the set locked (@q's semaphore at least).
  */
-static void sem_queue_wake(struct sem_queue *q, int status)
+static void sem_queue_wake(struct sem_queue *q, int status,
+			   struct list_head *wakes)
 {
-	struct task_struct *sleeper = get_task_struct(q->sleeper);
+	q->result = status;
+	/* From now on the sleeper waits for sem_wake_up(). */
+	WRITE_ONCE(q->status, SEM_Q_WAKING);
+	list_add_tail(&q->list, wakes);
+}
 
-	/* Pairs with sem_wait()'s acquire: the operations are done. */
-	smp_store_release(&q->status, status);
-	wake_up_process(sleeper);
-	put_task_struct(sleeper);
+/*
+ * sem_wake_up() - give each sleeper on @wakes its result and wake it
+ *
+ * A sleeper may return as soon as it reads its result, so its queue entry
+ * is not touched after the store; the task reference keeps the wake-up
+ * valid.
+ *
+ * Context: any; no set locked (the sleepers hold none either).
+ */
+static void sem_wake_up(struct list_head *wakes)
+{
+	struct sem_queue *q, *tmp;
+
+	list_for_each_entry_safe(q, tmp, wakes, list) {
+		struct task_struct *sleeper = get_task_struct(q->sleeper);
+
+		/* Pairs with sem_wait()'s acquire: the operations are done. */
+		smp_store_release(&q->status, q->result);
+		wake_up_process(sleeper);
+		put_task_struct(sleeper);
+	}
 }
 
 static void sem_queue_unlink(struct sipc_sem *sma, struct sem_queue *q)
@@ -377,17 +532,19 @@ static void sem_queue_unlink(struct sipc_sem *sma, struct sem_queue *q)
  * sem_wake_const() - complete the wait-for-zero operations on semaphore
  * @semnum that can be, or the complex ones for -1 (wake_const_ops())
  *
- * Context: the set locked.
+ * Context: sem_lock() for the operations at hand (the set, or a single
+ * operation's semaphore outside global mode).
  * Return: true when one completed successfully.
  */
-static bool sem_wake_const(struct sipc_sem *sma, int semnum)
+static bool sem_wake_const(struct sipc_sem *sma, int semnum,
+			   struct list_head *wakes)
 {
 	struct list_head *pending = semnum == -1 ? &sma->pending_const :
 				    &sma->sems[semnum].pending_const;
 	struct sem_queue *q, *tmp;
 	bool completed = false;
 
-	lockdep_assert_held(&sma->perm.lock);
+	sem_assert_locked(sma, semnum);
 
 	list_for_each_entry_safe(q, tmp, pending, list) {
 		int err = sem_perform(sma, q);
@@ -395,7 +552,7 @@ static bool sem_wake_const(struct sipc_sem *sma, int semnum)
 		if (err > 0)
 			continue;
 		sem_queue_unlink(sma, q);
-		sem_queue_wake(q, err);
+		sem_queue_wake(q, err, wakes);
 		if (!err)
 			completed = true;
 	}
@@ -407,27 +564,29 @@ static bool sem_wake_const(struct sipc_sem *sma, int semnum)
  * complete the wait-for-zero operations on those now zero, then the
  * complex ones if any was (do_smart_wakeup_zero())
  *
- * Context: the set locked.
+ * Context: sem_lock() for the operations at hand (the set, or a single
+ * operation's semaphore outside global mode).
  * Return: true when one completed successfully.
  */
 static bool sem_wake_zero(struct sipc_sem *sma, struct sembuf *sops,
-			  int nsops)
+			  int nsops, struct list_head *wakes)
 {
 	bool completed = false, got_zero = false;
 	int i, n = sops ? nsops : sma->nsems;
 
-	lockdep_assert_held(&sma->perm.lock);
+	sem_assert_locked(sma, sem_single(sops, nsops));
 
 	for (i = 0; i < n; i++) {
 		int num = sops ? sops[i].sem_num : i;
 
 		if (!sma->sems[num].val) {
 			got_zero = true;
-			completed |= sem_wake_const(sma, num);
+			completed |= sem_wake_const(sma, num, wakes);
 		}
 	}
-	if (got_zero)
-		completed |= sem_wake_const(sma, -1);
+	/* The complex ones wait only in global mode. */
+	if (got_zero && !list_empty(&sma->pending_const))
+		completed |= sem_wake_const(sma, -1, wakes);
 	return completed;
 }
 
@@ -447,17 +606,19 @@ static bool sem_must_restart(struct sipc_sem *sma, struct sem_queue *q)
  * semaphore @semnum, or on the set's list for -1, oldest first
  * (update_queue())
  *
- * Context: the set locked.
+ * Context: sem_lock() for the operations at hand (the set, or a single
+ * operation's semaphore outside global mode).
  * Return: true when one completed successfully.
  */
-static bool sem_update_queue(struct sipc_sem *sma, int semnum)
+static bool sem_update_queue(struct sipc_sem *sma, int semnum,
+			     struct list_head *wakes)
 {
 	struct list_head *pending = semnum == -1 ? &sma->pending_alter :
 				    &sma->sems[semnum].pending_alter;
 	struct sem_queue *q, *tmp;
 	bool completed = false;
 
-	lockdep_assert_held(&sma->perm.lock);
+	sem_assert_locked(sma, semnum);
 again:
 	list_for_each_entry_safe(q, tmp, pending, list) {
 		bool restart = false;
@@ -475,10 +636,10 @@ again:
 		sem_queue_unlink(sma, q);
 		if (!err) {
 			completed = true;
-			sem_wake_zero(sma, q->sops, q->nsops);
+			sem_wake_zero(sma, q->sops, q->nsops, wakes);
 			restart = sem_must_restart(sma, q);
 		}
-		sem_queue_wake(q, err);
+		sem_queue_wake(q, err, wakes);
 		if (restart)
 			goto again;
 	}
@@ -495,21 +656,22 @@ static void sem_set_otime(struct sipc_sem *sma, struct sembuf *sops)
  * unknown, any semaphore) lets through, and set the operation time if
  * @otime or anything completed (do_smart_update())
  *
- * Context: the set locked.
+ * Context: sem_lock() for the operations at hand (the set, or a single
+ * operation's semaphore outside global mode).
  */
 static void sem_smart_update(struct sipc_sem *sma, struct sembuf *sops,
-			     int nsops, bool otime)
+			     int nsops, bool otime, struct list_head *wakes)
 {
 	int i;
 
-	lockdep_assert_held(&sma->perm.lock);
+	sem_assert_locked(sma, sem_single(sops, nsops));
 
-	otime |= sem_wake_zero(sma, sops, nsops);
+	otime |= sem_wake_zero(sma, sops, nsops, wakes);
 	if (!list_empty(&sma->pending_alter)) {
-		otime |= sem_update_queue(sma, -1);
+		otime |= sem_update_queue(sma, -1, wakes);
 	} else if (!sops) {
 		for (i = 0; i < sma->nsems; i++)
-			otime |= sem_update_queue(sma, i);
+			otime |= sem_update_queue(sma, i, wakes);
 	} else {
 		/*
 		 * No complex waiter: every waiter decrements, and only the
@@ -517,7 +679,8 @@ static void sem_smart_update(struct sipc_sem *sma, struct sembuf *sops,
 		 */
 		for (i = 0; i < nsops; i++)
 			if (sops[i].sem_op > 0)
-				otime |= sem_update_queue(sma, sops[i].sem_num);
+				otime |= sem_update_queue(sma, sops[i].sem_num,
+							  wakes);
 	}
 	if (otime)
 		sem_set_otime(sma, sops);
@@ -729,7 +892,7 @@ static struct sipc_undo *sem_undo_find_alloc(struct sipc_ns *ns, int semid,
 	new = kvzalloc(struct_size(new, semadj, sma->nsems),
 		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	rcu_read_lock();
-	sem_lock(sma);
+	sem_lock_all(sma);
 	/* Our RCU read side keeps the memory past this put. */
 	sipc_perm_putref(perm, sem_free_rcu);
 	un = ERR_PTR(-ENOMEM);
@@ -752,7 +915,7 @@ static struct sipc_undo *sem_undo_find_alloc(struct sipc_ns *ns, int semid,
 	}
 	spin_unlock(&ulp->lock);
 out_unlock:
-	sem_unlock(sma);
+	sem_unlock_all(sma);
 	if (IS_ERR(un))
 		rcu_read_unlock();
 	/* Never published; we may still be in a read side. */
@@ -773,6 +936,7 @@ static bool sem_undo_apply_one(struct sipc_undo_list *ulp)
 {
 	struct sipc_sem *sma;
 	struct sipc_undo *un;
+	LIST_HEAD(wakes);
 	int i;
 
 	rcu_read_lock();
@@ -785,7 +949,7 @@ static bool sem_undo_apply_one(struct sipc_undo_list *ulp)
 		rcu_read_unlock();
 		return false;
 	}
-	sem_lock(sma);
+	sem_lock_all(sma);
 	/* A removal of the set, or another exiting thread, took it first. */
 	if (un->sma != sma)
 		goto out_unlock;
@@ -798,11 +962,12 @@ static bool sem_undo_apply_one(struct sipc_undo_list *ulp)
 		sem->val = clamp(sem->val + un->semadj[i], 0, SEMVMX);
 		sem_set_pid(&sem->pid, task_tgid(current));
 	}
-	sem_smart_update(sma, NULL, 0, true);
+	sem_smart_update(sma, NULL, 0, true, &wakes);
 	kvfree_rcu(un, rcu);
 out_unlock:
-	sem_unlock(sma);
+	sem_unlock_all(sma);
 	rcu_read_unlock();
+	sem_wake_up(&wakes);
 	return true;
 }
 
@@ -863,6 +1028,7 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 	sma->perm.get_size = nsems;	/* semget() may ask for as many */
 	sma->perm.key = key;
 	for (i = 0; i < nsems; i++) {
+		spin_lock_init(&sma->sems[i].lock);
 		INIT_LIST_HEAD(&sma->sems[i].pending_alter);
 		INIT_LIST_HEAD(&sma->sems[i].pending_const);
 	}
@@ -870,6 +1036,8 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 	INIT_LIST_HEAD(&sma->pending_const);
 	INIT_LIST_HEAD(&sma->undos);
 	sma->nsems = nsems;
+	/* published under the set's lock: leave global mode as if entered */
+	sma->use_global_lock = SEM_GLOBAL_HYSTERESIS;
 	sma->ctime = ktime_get_real_seconds();
 
 	/* Locks and publishes the set: nothing below may fail. */
@@ -880,7 +1048,7 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 	}
 	ns->sem_used += nsems;
 	id = sma->perm.id;
-	sem_unlock(sma);
+	sem_unlock_all(sma);
 	rcu_read_unlock();
 	return id;
 }
@@ -904,10 +1072,14 @@ static void sem_freeary(struct sipc_ids *ids, struct sipc_perm *perm)
 	struct sipc_sem *sma = sem_of(perm);
 	struct sipc_undo *un, *utmp;
 	struct sem_queue *q, *qtmp;
+	LIST_HEAD(wakes);
 	int i;
 
 	lockdep_assert_held_write(&ids->rwsem);
 	lockdep_assert_held(&perm->lock);
+
+	/* The namespace's teardown locked it without sem_lock_all(). */
+	sem_complex_enter(sma);
 
 	list_for_each_entry_safe(un, utmp, &sma->undos, list_id) {
 		sem_undo_unlink(un);
@@ -915,28 +1087,29 @@ static void sem_freeary(struct sipc_ids *ids, struct sipc_perm *perm)
 	}
 	list_for_each_entry_safe(q, qtmp, &sma->pending_const, list) {
 		sem_queue_unlink(sma, q);
-		sem_queue_wake(q, -EIDRM);
+		sem_queue_wake(q, -EIDRM, &wakes);
 	}
 	list_for_each_entry_safe(q, qtmp, &sma->pending_alter, list) {
 		sem_queue_unlink(sma, q);
-		sem_queue_wake(q, -EIDRM);
+		sem_queue_wake(q, -EIDRM, &wakes);
 	}
 	for (i = 0; i < sma->nsems; i++) {
 		struct sem_one *sem = &sma->sems[i];
 
 		list_for_each_entry_safe(q, qtmp, &sem->pending_const, list) {
 			sem_queue_unlink(sma, q);
-			sem_queue_wake(q, -EIDRM);
+			sem_queue_wake(q, -EIDRM, &wakes);
 		}
 		list_for_each_entry_safe(q, qtmp, &sem->pending_alter, list) {
 			sem_queue_unlink(sma, q);
-			sem_queue_wake(q, -EIDRM);
+			sem_queue_wake(q, -EIDRM, &wakes);
 		}
 		sem_set_pid(&sem->pid, NULL);
 	}
 	sipc_ids_rmid(ids, perm);
-	sem_unlock(sma);
+	sem_unlock_all(sma);
 	rcu_read_unlock();
+	sem_wake_up(&wakes);
 	ids->ns->sem_used -= sma->nsems;
 	sipc_perm_putref(perm, sem_free_rcu);
 }
@@ -990,13 +1163,14 @@ long sipc_sem_get(struct sipc_ns *ns, key_t key, int nsems, int semflg)
 /*
  * sem_queue_add() - queue @q to wait, where its kind of operation waits
  *
- * Context: the set locked.
+ * Context: sem_lock() for the operations at hand (the set, or a single
+ * operation's semaphore outside global mode).
  */
 static void sem_queue_add(struct sipc_sem *sma, struct sem_queue *q)
 {
 	struct sembuf *sops = q->sops;
 
-	lockdep_assert_held(&sma->perm.lock);
+	sem_assert_locked(sma, sem_single(sops, q->nsops));
 
 	if (q->nsops == 1) {
 		struct sem_one *curr =
@@ -1018,55 +1192,77 @@ static void sem_queue_add(struct sipc_sem *sma, struct sem_queue *q)
 }
 
 /*
+ * sem_wait_result() - the result a waker gave @q, waiting for it while @q
+ * is marked SEM_Q_WAKING (the waker is between its unlock and the store)
+ *
+ * Context: process context, no locks held; sleeps.
+ */
+static int sem_wait_result(struct sem_queue *q)
+{
+	/* Pairs with sem_wake_up()'s release: the operations are done. */
+	int err = smp_load_acquire(&q->status);
+
+	while (err == SEM_Q_WAKING) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		/* As above; the state set first pairs with the wake-up. */
+		err = smp_load_acquire(&q->status);
+		if (err == SEM_Q_WAKING)
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return err;
+}
+
+/*
  * sem_wait() - sleep until the operations completed or failed, the
  * timeout, a signal, or the set's removal (the wait of __do_semtimedop())
+ * @locknum: what sem_lock() locked
  *
- * Context: called with RCU and the set's lock held, @q queued; returns
- * with both released.
+ * Context: called with RCU and sem_lock() held, @q queued; returns with
+ * both released.
  * Return: the result a waker stored, -EAGAIN (timed out), -EINTR (a
  * signal; never restarted, as in Linux) or -EIDRM.
  */
-static int sem_wait(struct sipc_sem *sma, struct sem_queue *q, ktime_t *exp)
-	__releases(&sma->perm.lock) __releases(RCU)
+static int sem_wait(struct sipc_sem *sma, struct sem_queue *q, ktime_t *exp,
+		    int locknum)
+	__releases(RCU)
 {
-	bool timed_out;
+	bool timed_out, deleted;
 	int err;
 
 	do {
 		WRITE_ONCE(q->status, -EINTR);
 		q->sleeper = current;
 		__set_current_state(TASK_INTERRUPTIBLE);
-		sem_unlock(sma);
+		sem_unlock(sma, locknum);
 		rcu_read_unlock();
 		timed_out = !schedule_hrtimeout_range(exp,
 						      current->timer_slack_ns,
 						      HRTIMER_MODE_ABS);
 		/*
-		 * Without a reference, RCU keeps the set: a removal wakes
-		 * every sleeper before the set can be freed, so if we find
-		 * no result, it cannot have been freed before this read.
+		 * Without a reference, RCU keeps the set: a removal takes
+		 * every sleeper off before the set can be freed, so if we
+		 * find we were not taken, it cannot have been freed before
+		 * this read.
 		 */
 		rcu_read_lock();
-		err = READ_ONCE(q->status);
-		if (err != -EINTR) {
-			/* Pairs with sem_queue_wake()'s release. */
-			smp_acquire__after_ctrl_dep();
+		if (READ_ONCE(q->status) != -EINTR) {
 			rcu_read_unlock();
-			return err;
+			return sem_wait_result(q);
 		}
-		sem_lock(sma);
-		/* Linux returns the -EINTR it read if it lost this race. */
-		if (sma->perm.deleted)
-			goto out_unlock;
-		err = READ_ONCE(q->status);
-		if (err != -EINTR)
-			goto out_unlock;
-		if (timed_out)
-			err = -EAGAIN;
+		locknum = sem_lock(sma, q->sops, q->nsops);
+		if (READ_ONCE(q->status) != -EINTR) {
+			deleted = sma->perm.deleted;
+			sem_unlock(sma, locknum);
+			rcu_read_unlock();
+			err = sem_wait_result(q);
+			/* Linux returns the -EINTR it read if it lost this race. */
+			return deleted ? -EINTR : err;
+		}
+		err = timed_out ? -EAGAIN : -EINTR;
 	} while (err == -EINTR && !signal_pending(current));
 	sem_queue_unlink(sma, q);
-out_unlock:
-	sem_unlock(sma);
+	sem_unlock(sma, locknum);
 	rcu_read_unlock();
 	return err;
 }
@@ -1089,7 +1285,8 @@ static long sem_do_op(struct sipc_ns *ns, int semid, struct sembuf *sops,
 	struct sipc_sem *sma;
 	bool undos = false;
 	struct sembuf *sop;
-	int max = 0;
+	LIST_HEAD(wakes);
+	int max = 0, locknum;
 	long err;
 
 	if (semid < 0)
@@ -1140,7 +1337,7 @@ static long sem_do_op(struct sipc_ns *ns, int semid, struct sembuf *sops,
 	if (sipc_ipcperms(ns, perm, q.alter ? 0222 : 0444))
 		goto out_unlock_rcu;
 
-	sem_lock(sma);
+	locknum = sem_lock(sma, sops, nsops);
 	err = -EIDRM;
 	/* Removed since the lookup; or the undo entry was for a set
 	 * removed since, whose id a new set got.
@@ -1151,7 +1348,7 @@ static long sem_do_op(struct sipc_ns *ns, int semid, struct sembuf *sops,
 	err = sem_perform(sma, &q);
 	if (!err) {
 		if (q.alter)
-			sem_smart_update(sma, sops, nsops, true);
+			sem_smart_update(sma, sops, nsops, true, &wakes);
 		else
 			sem_set_otime(sma, sops);
 		goto out_unlock;
@@ -1160,13 +1357,14 @@ static long sem_do_op(struct sipc_ns *ns, int semid, struct sembuf *sops,
 		goto out_unlock;
 
 	sem_queue_add(sma, &q);
-	err = sem_wait(sma, &q, exp);
+	err = sem_wait(sma, &q, exp, locknum);
 	goto out_put_ulp;
 
 out_unlock:
-	sem_unlock(sma);
+	sem_unlock(sma, locknum);
 out_unlock_rcu:
 	rcu_read_unlock();
+	sem_wake_up(&wakes);
 out_put_ulp:
 	if (ulp)
 		sem_undo_list_put(ulp);
@@ -1317,6 +1515,7 @@ static int semctl_all(struct sipc_ns *ns, int semid, int cmd,
 {
 	struct sipc_sem *sma;
 	int i, nsems, err;
+	LIST_HEAD(wakes);
 	u16 *vals;
 
 	sma = sem_obtain_perm(ns, semid, cmd == SETALL ? 0222 : 0444);
@@ -1345,7 +1544,7 @@ static int semctl_all(struct sipc_ns *ns, int semid, int cmd,
 	}
 
 	rcu_read_lock();
-	sem_lock(sma);
+	sem_lock_all(sma);
 	/* Removed while we did not hold the lock. */
 	err = -EIDRM;
 	if (sma->perm.deleted)
@@ -1363,12 +1562,13 @@ static int semctl_all(struct sipc_ns *ns, int semid, int cmd,
 	if (cmd == SETALL) {
 		sem_clear_semadj(sma, -1);
 		sma->ctime = ktime_get_real_seconds();
-		sem_smart_update(sma, NULL, 0, false);
+		sem_smart_update(sma, NULL, 0, false, &wakes);
 	}
 	err = 0;
 out_unlock:
-	sem_unlock(sma);
+	sem_unlock_all(sma);
 	rcu_read_unlock();
+	sem_wake_up(&wakes);
 	if (!err && cmd == GETALL &&
 	    copy_to_user(uvals, vals, nsems * sizeof(*vals)))
 		err = -EFAULT;
@@ -1397,7 +1597,7 @@ static int semctl_get(struct sipc_ns *ns, int semid, int semnum, int cmd)
 	ret = -EINVAL;
 	if (semnum < 0 || semnum >= sma->nsems)
 		goto out_unlock_rcu;
-	sem_lock(sma);
+	sem_lock_all(sma);
 	/* A removal may have won the race for the lock. */
 	ret = -EIDRM;
 	if (sma->perm.deleted)
@@ -1411,7 +1611,7 @@ static int semctl_get(struct sipc_ns *ns, int semid, int semnum, int cmd)
 	else
 		ret = sem_count_waiters(sma, semnum, cmd == GETZCNT);
 out_unlock:
-	sem_unlock(sma);
+	sem_unlock_all(sma);
 out_unlock_rcu:
 	rcu_read_unlock();
 	return ret;
@@ -1429,6 +1629,7 @@ static int semctl_setval(struct sipc_ns *ns, int semid, int semnum, int val)
 	struct sipc_perm *perm;
 	struct sipc_sem *sma;
 	struct sem_one *sem;
+	LIST_HEAD(wakes);
 	int err;
 
 	if (val > SEMVMX || val < 0)
@@ -1446,7 +1647,7 @@ static int semctl_setval(struct sipc_ns *ns, int semid, int semnum, int val)
 	err = -EACCES;
 	if (sipc_ipcperms(ns, perm, 0222))
 		goto out_unlock_rcu;
-	sem_lock(sma);
+	sem_lock_all(sma);
 	/* A removal may have won the race for the lock. */
 	err = -EIDRM;
 	if (perm->deleted)
@@ -1457,12 +1658,13 @@ static int semctl_setval(struct sipc_ns *ns, int semid, int semnum, int val)
 	sem->val = val;
 	sem_set_pid(&sem->pid, task_tgid(current));
 	sma->ctime = ktime_get_real_seconds();
-	sem_smart_update(sma, NULL, 0, false);
+	sem_smart_update(sma, NULL, 0, false, &wakes);
 	err = 0;
 out_unlock:
-	sem_unlock(sma);
+	sem_unlock_all(sma);
 out_unlock_rcu:
 	rcu_read_unlock();
+	sem_wake_up(&wakes);
 	return err;
 }
 
@@ -1491,7 +1693,7 @@ static int semctl_down(struct sipc_ns *ns, int semid, int cmd,
 	}
 	/* Removal needs the rwsem we hold: it cannot have been removed. */
 	sma = sem_of(perm);
-	sem_lock(sma);
+	sem_lock_all(sma);
 	if (cmd == IPC_RMID) {
 		sem_freeary(ids, perm);
 		err = 0;
@@ -1500,7 +1702,7 @@ static int semctl_down(struct sipc_ns *ns, int semid, int cmd,
 	err = sipc_perm_update(&in->sem_perm, perm);
 	if (!err)
 		sma->ctime = ktime_get_real_seconds();
-	sem_unlock(sma);
+	sem_unlock_all(sma);
 	rcu_read_unlock();
 out_up:
 	up_write(&ids->rwsem);
