@@ -5,7 +5,8 @@
  * munmap and mremap; remap_file_pages() against IPC_RMID; unshare and setns against fork, exit and the
  * last-member teardown; handle close against setns; msgsnd/msgrcv
  * (sleeping too) against IPC_RMID and exit; semop with SEM_UNDO against
- * IPC_RMID and exit; POSIX mq send/receive (sleeping too) across
+ * IPC_RMID and exit; single-operation semops against complex ones on the
+ * same set (sleeping too), IPC_RMID and exit with undos; POSIX mq send/receive (sleeping too) across
  * processes against mq_unlink, close, mq_notify and exit; and module
  * removal attempts throughout, which must always be refused. Data
  * written through one mapping is checked through another. Afterwards
@@ -621,6 +622,129 @@ TEST_F_TIMEOUT(race, semop_undo_vs_rmid_vs_exit, 120)
 {
 	race_in_namespace(_metadata, &self->before, sem_churn, self->end,
 			  sem_settle);
+}
+
+#define SEMX_KEY	0x7400
+#define SEMX_SHARED	WORKERS		/* every worker's, single and complex ops */
+#define SEMX_ZERO	(WORKERS + 1)	/* raised only to be taken at once */
+#define SEMX_NSEMS	(WORKERS + 2)
+
+/*
+ * Raise the shared semaphore (SEM_UNDO), then sleep taking one from the
+ * zero semaphore, alone or together with an undone raise of my own: a
+ * worker's raise, IPC_RMID or SIGKILL ends it.
+ */
+static void semx_sleep(int s, int me)
+{
+	struct sembuf up = { SEMX_SHARED, 1, SEM_UNDO };
+	struct sembuf take[2] = {
+		{ SEMX_ZERO, -1, 0 }, { me, 1, SEM_UNDO },
+	};
+
+	if (shadowipc_semop(s, &up, 1))
+		_exit(errno == EIDRM || errno == EINVAL ? 0 : 1);
+	_exit(shadowipc_semop(s, take, 1 + getpid() % 2) && errno != EIDRM &&
+	      errno != EINVAL ? 1 : 0);
+}
+
+/* Make @nsops operations, then their opposites, all with @flg. */
+static int semx_pair(int s, struct sembuf *sops, int nsops, short flg)
+{
+	int i;
+
+	for (i = 0; i < nsops; i++)
+		sops[i].sem_flg = flg;
+	if (shadowipc_semop(s, sops, nsops))
+		return sem_errno_ok() ? 0 : -1;
+	for (i = 0; i < nsops; i++) {
+		sops[i].sem_op = -sops[i].sem_op;
+		sops[i].sem_flg |= IPC_NOWAIT;
+	}
+	if (shadowipc_semop(s, sops, nsops))
+		return sem_errno_ok() ? 0 : -1;
+	return 0;
+}
+
+/*
+ * Everyone in one namespace on two keys: single operations (each worker
+ * on its own semaphore, and all on a shared one) racing complex ones on
+ * the same semaphores, so that sets go in and out of global mode under
+ * single operations in flight; children sleeping in single or complex
+ * operations, woken by a raise, IPC_RMID, or SIGKILL with undo lists to
+ * apply. Every change is undone or taken back, so whatever sets remain
+ * must be back to zero at the end.
+ */
+static int semx_churn(int me, double end)
+{
+	srand(getpid());
+	while (now() < end) {
+		int s = shadowipc_semget(SEMX_KEY + rand() % 2, SEMX_NSEMS,
+					 IPC_CREAT | 0600);
+		struct sembuf ops[2] = {
+			{ me, 1, 0 }, { SEMX_SHARED, 1, 0 },
+		};
+		struct sembuf give = { SEMX_ZERO, 1, 0 };
+
+		if (s < 0)
+			return 1;
+		switch (rand() % 6) {
+		case 0:
+			if (semx_pair(s, &ops[rand() % 2], 1, SEM_UNDO))
+				return 2;
+			break;
+		case 1:
+			if (semx_pair(s, ops, 2, SEM_UNDO))
+				return 3;
+			break;
+		case 2:
+			/* a sleeper may take it first */
+			if (shadowipc_semop(s, &give, 1)) {
+				if (!sem_errno_ok())
+					return 4;
+				break;
+			}
+			give.sem_op = -1;
+			give.sem_flg = IPC_NOWAIT;
+			if (shadowipc_semop(s, &give, 1) && !sem_errno_ok())
+				return 5;
+			break;
+		case 3:
+		case 4:
+			if (sleeper(semx_sleep, sem_rmid, s, me))
+				return 6;
+			break;
+		default:
+			if (rand() % 3 == 0)
+				sem_rmid(s);
+		}
+	}
+	return 0;
+}
+
+static int semx_settle(void)
+{
+	unsigned short vals[SEMX_NSEMS];
+	int key, s, i;
+
+	for (key = SEMX_KEY; key < SEMX_KEY + 2; key++) {
+		s = shadowipc_semget(key, 0, 0);
+		if (s < 0)
+			continue;
+		if (shadowipc_semctl(s, 0, GETALL, vals))
+			return 1;
+		for (i = 0; i < SEMX_NSEMS; i++)
+			if (vals[i])
+				return 2 + i;
+		if (shadowipc_semctl(s, 0, IPC_RMID))
+			return 2 + SEMX_NSEMS;
+	}
+	return ns_left(SHADOWIPC_KIND_SEM) ? 3 + SEMX_NSEMS : 0;
+}
+
+TEST_F_TIMEOUT(race, semop_single_vs_complex_vs_rmid_vs_undo_exit, 120)
+{
+	race_in_namespace(_metadata, &self->before, semx_churn, self->end,
+			  semx_settle);
 }
 
 #define MQ_NAMES	2
