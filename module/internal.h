@@ -78,9 +78,12 @@
  * and re-check @deleted (EIDRM) before using it. The task table is read
  * under RCU; its entries are freed after a grace period.
  *
- * Wake-ups: a semop() or semctl() that completes sleeping operations
- * takes them off their queues under the lock and wakes them after
- * unlocking (sem.c, sem_wake_up()).
+ * Wake-ups happen after the object's lock is dropped: a semop() or
+ * semctl() that completes sleeping operations takes them off their
+ * queues under the lock and wakes them after unlocking (sem.c,
+ * sem_wake_up()); message queues and POSIX queues store a sleeper's
+ * result under the lock and queue its task on a struct sipc_wake_q,
+ * woken after unlocking (wake.c).
  *
  * Sleeping: vm_ops->close runs under mmap_lock and takes sipc_ids.rwsem,
  * so no path calls vm_mmap(), vm_munmap() or copy_{to,from}_user() while
@@ -106,6 +109,17 @@
  * pin the module) are released by the task's own task work, or before a
  * kernel thread's teardown returns.
  */
+
+/* wake.c: wake-ups after unlock; see there. */
+#define SIPC_WAKE_BATCH		16
+
+struct sipc_wake_q {
+	unsigned int n;
+	struct task_struct *tasks[SIPC_WAKE_BATCH];
+};
+
+void sipc_wake_q_add(struct sipc_wake_q *wq, struct task_struct *task);
+void sipc_wake_up_q(struct sipc_wake_q *wq);
 
 /* Linux's id layout: (seq << SIPC_IPCMNI_SHIFT) + index. */
 #define SIPC_IPCMNI_SHIFT	15

@@ -19,7 +19,8 @@
  * list is serviced by the task that makes room or brings a message; it
  * is taken off the list, given its message (or has its message queued)
  * and marked ready last, with release semantics; the sleeper may then
- * return without taking the queue's lock again.
+ * return without taking the queue's lock again. It is woken after the
+ * lock is dropped (wake.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -619,21 +620,20 @@ static struct mq_waiter *mq_first_waiter(struct sipc_mq *q, int sr)
 
 /*
  * mq_wake_waiter() - a serviced sleeper may go: off the list, ready
- * last. It may return without the lock as soon as it sees the state, so
- * @w is not touched after; the task reference keeps the wake-up valid.
+ * last, woken from @wq once the lock is dropped. It may return without
+ * the lock as soon as it sees the state, so @w is not touched after;
+ * @wq's task reference keeps the wake-up valid.
  *
  * Context: the queue's lock held.
  */
-static void mq_wake_waiter(struct sipc_mq *q, struct mq_waiter *w)
+static void mq_wake_waiter(struct sipc_mq *q, struct mq_waiter *w,
+			   struct sipc_wake_q *wq)
 {
-	struct task_struct *task = get_task_struct(w->task);
-
 	lockdep_assert_held(&q->lock);
 	list_del(&w->list);
+	sipc_wake_q_add(wq, w->task);
 	/* Pairs with mq_sleep()'s acquire. */
 	smp_store_release(&w->state, MQ_STATE_READY);
-	wake_up_process(task);
-	put_task_struct(task);
 }
 
 /*
@@ -763,6 +763,7 @@ long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
 	struct sipc_mq_msg *msg;
 	struct file *file;
 	struct sipc_mq *q;
+	struct sipc_wake_q wq = { .n = 0 };
 	long ret;
 
 	if (prio >= MQ_PRIO_MAX)
@@ -809,12 +810,13 @@ long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
 	receiver = mq_first_waiter(q, MQ_RECV);
 	if (receiver) {
 		receiver->msg = msg;
-		mq_wake_waiter(q, receiver);
+		mq_wake_waiter(q, receiver, &wq);
 	} else {
 		mq_insert(q, msg);
 		mq_do_notify(q);
 	}
 	spin_unlock(&q->lock);
+	sipc_wake_up_q(&wq);
 	msg = NULL;
 	ret = 0;
 
@@ -845,6 +847,7 @@ long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
 	struct sipc_mq_msg *msg;
 	struct file *file;
 	struct sipc_mq *q;
+	struct sipc_wake_q wq = { .n = 0 };
 	long ret;
 
 	if (ts) {
@@ -879,11 +882,12 @@ long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
 		sender = mq_first_waiter(q, MQ_SEND);
 		if (sender) {
 			mq_insert(q, sender->msg);
-			mq_wake_waiter(q, sender);
+			mq_wake_waiter(q, sender, &wq);
 		} else {
 			wake_up_interruptible(&q->wait_q);
 		}
 		spin_unlock(&q->lock);
+		sipc_wake_up_q(&wq);
 	}
 	ret = msg->len;
 	if ((uprio && put_user(msg->prio, uprio)) ||

@@ -8,9 +8,9 @@
  * Sleepers: a sender waits on @senders and re-checks the queue itself
  * once woken; a receiver waits on @receivers and is given its message
  * (or an error) by the waker, which it reads without the queue's lock
- * (sipc_msg_rcv()). Wake-ups are made under the queue's lock: a woken
- * task first takes that lock, or, for a receiver given its answer, only
- * reads a field of its own stack after the waker let go of it.
+ * (sipc_msg_rcv()). Wake-ups are made after the queue's lock is dropped
+ * (wake.c): a woken task first takes that lock, or, for a receiver given
+ * its answer, only reads a field of its own stack, stored under the lock.
  *
  * Message text is copied in before any lock is taken and out after every
  * lock is dropped, in page-sized pieces charged to the caller's memory
@@ -302,9 +302,11 @@ static bool msg_fits(struct sipc_msq *msq, size_t msgsz)
  *	the others moved to the end, in order
  *
  * Context: queue locked. The senders re-check under the lock, so they
- * cannot leave (and free their entries) before the lock is dropped.
+ * cannot leave (and free their entries) before the lock is dropped; they
+ * are woken after, from @wq.
  */
-static void msg_sender_wake(struct sipc_msq *msq, bool kill)
+static void msg_sender_wake(struct sipc_msq *msq, bool kill,
+			    struct sipc_wake_q *wq)
 {
 	struct task_struct *stop = NULL;
 	struct msg_sender *mss, *tmp;
@@ -313,14 +315,14 @@ static void msg_sender_wake(struct sipc_msq *msq, bool kill)
 
 	list_for_each_entry_safe(mss, tmp, &msq->senders, list) {
 		if (kill) {
-			wake_up_process(mss->tsk);
+			sipc_wake_q_add(wq, mss->tsk);
 			continue;
 		}
 		/* Back to the first one moved: every sender was seen. */
 		if (mss->tsk == stop)
 			break;
 		if (msg_fits(msq, mss->msgsz)) {
-			wake_up_process(mss->tsk);
+			sipc_wake_q_add(wq, mss->tsk);
 			continue;
 		}
 		if (!stop)
@@ -330,22 +332,20 @@ static void msg_sender_wake(struct sipc_msq *msq, bool kill)
 }
 
 /*
- * msg_receiver_answer() - give a receiver its message or an error
+ * msg_receiver_answer() - give a receiver its message or an error, and
+ * queue its wake-up on @wq
  *
  * It may read the answer and return without the lock, so @msr is not
- * touched after the store; the task reference keeps the wake-up valid.
+ * touched after the store; @wq's task reference keeps the wake-up valid.
  *
  * Context: queue locked.
  */
 static void msg_receiver_answer(struct msg_receiver *msr,
-				struct sipc_msg *answer)
+				struct sipc_msg *answer, struct sipc_wake_q *wq)
 {
-	struct task_struct *tsk = get_task_struct(msr->tsk);
-
+	sipc_wake_q_add(wq, msr->tsk);
 	/* Pairs with msg_wait_for_msg()'s acquire: @answer is complete. */
 	smp_store_release(&msr->msg, answer);
-	wake_up_process(tsk);
-	put_task_struct(tsk);
 }
 
 /*
@@ -355,14 +355,15 @@ static void msg_receiver_answer(struct msg_receiver *msr,
  *
  * Context: queue locked.
  */
-static void msg_receiver_expunge(struct sipc_msq *msq, int err)
+static void msg_receiver_expunge(struct sipc_msq *msq, int err,
+				 struct sipc_wake_q *wq)
 {
 	struct msg_receiver *msr, *tmp;
 
 	lockdep_assert_held(&msq->perm.lock);
 
 	list_for_each_entry_safe(msr, tmp, &msq->receivers, list)
-		msg_receiver_answer(msr, ERR_PTR(err));
+		msg_receiver_answer(msr, ERR_PTR(err), wq);
 }
 
 /* Does @msg match a search for @type in @mode? (testmsg()) */
@@ -390,7 +391,8 @@ static bool msg_matches(struct sipc_msg *msg, long type, enum msg_search mode)
  * Context: queue locked.
  * Return: true when a receiver took @msg.
  */
-static bool msg_hand_off(struct sipc_msq *msq, struct sipc_msg *msg)
+static bool msg_hand_off(struct sipc_msq *msq, struct sipc_msg *msg,
+			 struct sipc_wake_q *wq)
 {
 	struct msg_receiver *msr, *tmp;
 
@@ -401,13 +403,13 @@ static bool msg_hand_off(struct sipc_msq *msq, struct sipc_msg *msg)
 			continue;
 		list_del(&msr->list);
 		if (msr->maxsize < msg->size) {
-			msg_receiver_answer(msr, ERR_PTR(-E2BIG));
+			msg_receiver_answer(msr, ERR_PTR(-E2BIG), wq);
 			continue;
 		}
 		/* Linux records the receiving thread here, not its group. */
 		msq_set_pid(&msq->lrpid, task_pid(msr->tsk));
 		msq->rtime = ktime_get_real_seconds();
-		msg_receiver_answer(msr, msg);
+		msg_receiver_answer(msr, msg, wq);
 		return true;
 	}
 	return false;
@@ -463,15 +465,17 @@ static void msq_freeque(struct sipc_ids *ids, struct sipc_perm *perm)
 	struct sipc_msq *msq = msq_of(perm);
 	struct sipc_ns *ns = ids->ns;
 	struct sipc_msg *msg, *tmp;
+	struct sipc_wake_q wq = { .n = 0 };
 
 	lockdep_assert_held_write(&ids->rwsem);
 	lockdep_assert_held(&perm->lock);
 
-	msg_receiver_expunge(msq, -EIDRM);
-	msg_sender_wake(msq, true);
+	msg_receiver_expunge(msq, -EIDRM, &wq);
+	msg_sender_wake(msq, true, &wq);
 	sipc_ids_rmid(ids, perm);
 	spin_unlock(&perm->lock);
 	rcu_read_unlock();
+	sipc_wake_up_q(&wq);
 
 	/* Removed: nobody else looks at the messages any more. */
 	list_for_each_entry_safe(msg, tmp, &msq->messages, list)
@@ -576,6 +580,7 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 	struct sipc_perm *perm;
 	struct sipc_msq *msq;
 	struct sipc_msg *msg;
+	struct sipc_wake_q wq = { .n = 0 };
 	long err;
 
 	if (msgsz > READ_ONCE(ns->limits.msgmax) || (long)msgsz < 0 ||
@@ -617,7 +622,7 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 
 	msq_set_pid(&msq->lspid, task_tgid(current));
 	msq->stime = ktime_get_real_seconds();
-	if (!msg_hand_off(msq, msg)) {
+	if (!msg_hand_off(msq, msg, &wq)) {
 		list_add_tail(&msg->list, &msq->messages);
 		msq->cbytes += msgsz;
 		msq->qnum++;
@@ -631,6 +636,7 @@ out_unlock:
 	spin_unlock(&perm->lock);
 out_unlock_rcu:
 	rcu_read_unlock();
+	sipc_wake_up_q(&wq);
 	if (msg)
 		msg_free(msg);
 	return err;
@@ -682,12 +688,13 @@ static struct sipc_msg *msg_find(struct sipc_msq *msq, long *msgtyp,
 }
 
 /*
- * msg_take() - dequeue @msg for the caller and let senders in
+ * msg_take() - dequeue @msg for the caller and let senders in (woken
+ * from @wq)
  *
  * Context: queue locked.
  */
 static void msg_take(struct sipc_ns *ns, struct sipc_msq *msq,
-		     struct sipc_msg *msg)
+		     struct sipc_msg *msg, struct sipc_wake_q *wq)
 {
 	lockdep_assert_held(&msq->perm.lock);
 
@@ -698,7 +705,7 @@ static void msg_take(struct sipc_ns *ns, struct sipc_msq *msq,
 	msq->cbytes -= msg->size;
 	atomic_long_sub(msg->size, &ns->msg_bytes);
 	atomic_long_dec(&ns->msg_hdrs);
-	msg_sender_wake(msq, false);
+	msg_sender_wake(msq, false, wq);
 }
 
 /* Copy out mtype and up to @bufsz bytes of text. Return: bytes or -EFAULT */
@@ -786,6 +793,7 @@ long sipc_msg_rcv(struct sipc_ns *ns, int msqid, void __user *msgp,
 	enum msg_search mode;
 	struct sipc_perm *perm;
 	struct sipc_msq *msq;
+	struct sipc_wake_q wq = { .n = 0 };
 	bool locked;
 	long ret;
 
@@ -826,7 +834,7 @@ long sipc_msg_rcv(struct sipc_ns *ns, int msqid, void __user *msgp,
 			else if (msgflg & MSG_COPY)
 				msg = msg_copy(msg, copy);
 			else
-				msg_take(ns, msq, msg);
+				msg_take(ns, msq, msg, &wq);
 			goto out_unlock;
 		}
 		msg = ERR_PTR(-ENOMSG);
@@ -847,6 +855,7 @@ out_unlock:
 	spin_unlock(&perm->lock);
 out_unlock_rcu:
 	rcu_read_unlock();
+	sipc_wake_up_q(&wq);
 	if (IS_ERR(msg)) {
 		if (copy)
 			msg_free(copy);
@@ -936,6 +945,7 @@ static int msgctl_down(struct sipc_ns *ns, int msqid, int cmd,
 	struct sipc_ids *ids = msg_ids(ns);
 	struct sipc_perm *perm;
 	struct sipc_msq *msq;
+	struct sipc_wake_q wq = { .n = 0 };
 	int err;
 
 	down_write(&ids->rwsem);
@@ -963,10 +973,11 @@ static int msgctl_down(struct sipc_ns *ns, int msqid, int cmd,
 		msq->qbytes = qbytes;
 		msq->ctime = ktime_get_real_seconds();
 		/* Receivers may have lost their permission, senders won room. */
-		msg_receiver_expunge(msq, -EAGAIN);
-		msg_sender_wake(msq, false);
+		msg_receiver_expunge(msq, -EAGAIN, &wq);
+		msg_sender_wake(msq, false, &wq);
 	}
 	spin_unlock(&perm->lock);
+	sipc_wake_up_q(&wq);
 out_unlock_rcu:
 	rcu_read_unlock();
 out_up:
