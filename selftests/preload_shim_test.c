@@ -32,8 +32,11 @@
 #include "kselftest_harness.h"
 #include "sipc_test.h"
 
-/* How many fds of this process are /dev/shadowipc. */
-static int count_dev_fds(void)
+/*
+ * How many fds of this process are /dev/shadowipc (-1: unknown); @last
+ * is set to the highest such fd, if any.
+ */
+static int scan_dev_fds(int *last)
 {
 	char path[300], link[64];
 	struct dirent *d;
@@ -50,10 +53,28 @@ static int count_dev_fds(void)
 		if (len < 0)
 			continue;
 		link[len] = '\0';
+		if (!strcmp(link, SHADOWIPC_DEVICE) && atoi(d->d_name) > *last)
+			*last = atoi(d->d_name);
 		n += !strcmp(link, SHADOWIPC_DEVICE);
 	}
 	closedir(dir);
 	return n;
+}
+
+static int count_dev_fds(void)
+{
+	int last = -1;
+
+	return scan_dev_fds(&last);
+}
+
+/* The number of this process's /dev/shadowipc fd, or -1. */
+static int dev_fd_number(void)
+{
+	int last = -1;
+
+	scan_dev_fds(&last);
+	return last;
 }
 
 /* Close every fd from 3 up, the way some daemons start. */
@@ -178,15 +199,25 @@ static int cached_gets(void)
 	return 0;
 }
 
-TEST_F(shim, cached_gets_make_no_device_call)
+/*
+ * Run @fn in a child; its exit status, 99 when the kernel has no seccomp
+ * filters, or -1.
+ */
+static int in_child(int (*fn)(void))
 {
 	pid_t pid = fork();
-	int st;
 
-	ASSERT_LE(0, pid);
+	if (pid < 0)
+		return -1;
 	if (!pid)
-		_exit(cached_gets());
-	st = sipc_wait(pid);
+		_exit(fn());
+	return sipc_wait(pid);
+}
+
+TEST_F(shim, cached_gets_make_no_device_call)
+{
+	int st = in_child(cached_gets);
+
 	if (st == 99)
 		SKIP(return, "seccomp filters not in this kernel (CONFIG_SECCOMP_FILTER)");
 	EXPECT_EQ(0, st);
@@ -324,31 +355,6 @@ TEST_F(shim, survives_a_program_closing_all_fds)
 	close_all_fds();
 }
 
-/* The number of this process's /dev/shadowipc fd, or -1. */
-static int dev_fd_number(void)
-{
-	char path[300], link[64];
-	struct dirent *d;
-	int fd = -1;
-	DIR *dir = opendir("/proc/self/fd");
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		ssize_t len;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
-		len = readlink(path, link, sizeof(link) - 1);
-		if (len < 0)
-			continue;
-		link[len] = '\0';
-		if (!strcmp(link, SHADOWIPC_DEVICE))
-			fd = atoi(d->d_name);
-	}
-	closedir(dir);
-	return fd;
-}
-
 /*
  * In a child: with every system call but ioctl() and exit_group() killing
  * the process, forwarded semop, semctl, msgsnd, msgrcv, mq_send and
@@ -357,19 +363,11 @@ static int dev_fd_number(void)
 static int forwarded_calls_alone(void)
 {
 	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
+		SIPC_BPF_X86_64_NR(SECCOMP_RET_KILL_PROCESS),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 2, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit_group, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {
-		.len = sizeof(f) / sizeof(f[0]), .filter = f,
 	};
 	struct { long type; char text[8]; } m = { 1, "x" };
 	struct sembuf up = { 0, 1, 0 }, down = { 0, -1, 0 };
@@ -384,9 +382,7 @@ static int forwarded_calls_alone(void)
 	mq_unlink("/fwd");
 	if (set < 0 || q < 0 || mq < 0)
 		return 1;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return 2;
-	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+	if (sipc_seccomp(f, sizeof(f) / sizeof(f[0])))
 		return errno == EINVAL || errno == ENOSYS ? 99 : 3;
 	for (i = 0; i < 3; i++) {
 		if (semop(set, &up, 1) || semop(set, &down, 1) ||
@@ -404,13 +400,8 @@ static int forwarded_calls_alone(void)
 
 TEST_F(shim, forwarded_calls_make_no_other_system_call)
 {
-	pid_t pid = fork();
-	int st;
+	int st = in_child(forwarded_calls_alone);
 
-	ASSERT_LE(0, pid);
-	if (!pid)
-		_exit(forwarded_calls_alone());
-	st = sipc_wait(pid);
 	if (st == 99)
 		SKIP(return, "seccomp filters not in this kernel (CONFIG_SECCOMP_FILTER)");
 	EXPECT_EQ(0, st);

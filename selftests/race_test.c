@@ -535,6 +535,7 @@ TEST_F_TIMEOUT(race, msgsnd_vs_msgrcv_vs_rmid_vs_exit, 120)
 }
 
 #define SEM_KEY		0x7300
+#define SEM_SETTLE_MAX	(WORKERS + 2)	/* semaphores per set, at most */
 
 /*
  * Raise my semaphore (SEM_UNDO), then wait for it to be zero, which only
@@ -598,24 +599,33 @@ static int sem_churn(int me, double end)
 	return 0;
 }
 
-static int sem_settle(void)
+/*
+ * The sets of keys @key and @key + 1, if any, must have all their @nsems
+ * semaphores at zero (every undo applied); then none may remain.
+ */
+static int sem_settle_sets(key_t key, int nsems)
 {
-	unsigned short vals[WORKERS];
-	int key, s, i;
+	unsigned short vals[SEM_SETTLE_MAX];
+	int k, s, i;
 
-	for (key = SEM_KEY; key < SEM_KEY + 2; key++) {
-		s = shadowipc_semget(key, 0, 0);
+	for (k = key; k < key + 2; k++) {
+		s = shadowipc_semget(k, 0, 0);
 		if (s < 0)
 			continue;
 		if (shadowipc_semctl(s, 0, GETALL, vals))
 			return 1;
-		for (i = 0; i < WORKERS; i++)
+		for (i = 0; i < nsems; i++)
 			if (vals[i])
 				return 2;	/* an undo not applied */
 		if (shadowipc_semctl(s, 0, IPC_RMID))
 			return 3;
 	}
 	return ns_left(SHADOWIPC_KIND_SEM) ? 4 : 0;
+}
+
+static int sem_settle(void)
+{
+	return sem_settle_sets(SEM_KEY, WORKERS);
 }
 
 TEST_F_TIMEOUT(race, semop_undo_vs_rmid_vs_exit, 120)
@@ -723,22 +733,7 @@ static int semx_churn(int me, double end)
 
 static int semx_settle(void)
 {
-	unsigned short vals[SEMX_NSEMS];
-	int key, s, i;
-
-	for (key = SEMX_KEY; key < SEMX_KEY + 2; key++) {
-		s = shadowipc_semget(key, 0, 0);
-		if (s < 0)
-			continue;
-		if (shadowipc_semctl(s, 0, GETALL, vals))
-			return 1;
-		for (i = 0; i < SEMX_NSEMS; i++)
-			if (vals[i])
-				return 2 + i;
-		if (shadowipc_semctl(s, 0, IPC_RMID))
-			return 2 + SEMX_NSEMS;
-	}
-	return ns_left(SHADOWIPC_KIND_SEM) ? 3 + SEMX_NSEMS : 0;
+	return sem_settle_sets(SEMX_KEY, SEMX_NSEMS);
 }
 
 TEST_F_TIMEOUT(race, semop_single_vs_complex_vs_rmid_vs_undo_exit, 120)

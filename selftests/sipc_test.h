@@ -78,6 +78,29 @@ static inline struct shadowipc_status sipc_status(void)
 	return st;
 }
 
+/* A seccomp filter's start: other architectures go to @fail; load nr. */
+#define SIPC_BPF_X86_64_NR(fail)					\
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS,				\
+		 offsetof(struct seccomp_data, arch)),			\
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),	\
+	BPF_STMT(BPF_RET | BPF_K, (fail)),				\
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS,				\
+		 offsetof(struct seccomp_data, nr))
+
+/*
+ * Install the seccomp filter @f of @len instructions for this process
+ * and its children. Returns 0, or -1 with errno set (EINVAL or ENOSYS:
+ * the kernel has no seccomp filters).
+ */
+static inline int sipc_seccomp(struct sock_filter *f, unsigned short len)
+{
+	struct sock_fprog prog = { .len = len, .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
 /*
  * From here on, every ioctl() of this process (and its children) fails
  * with EPERM: what still works made no call to the device. Returns 0, or
@@ -86,23 +109,13 @@ static inline struct shadowipc_status sipc_status(void)
 static inline int sipc_forbid_ioctl(void)
 {
 	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
+		SIPC_BPF_X86_64_NR(SECCOMP_RET_ALLOW),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = {
-		.len = sizeof(f) / sizeof(f[0]), .filter = f,
-	};
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -1;
-	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	return sipc_seccomp(f, sizeof(f) / sizeof(f[0]));
 }
 
 /*

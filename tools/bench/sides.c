@@ -69,17 +69,25 @@ static void mq_name(char *buf, size_t size)
 	snprintf(buf, size, "/shadowipc-bench-%d-%d", getpid(), seq++);
 }
 
-static int na_mq_new(long maxmsg, long msgsize)
+/* A private queue: made with @open_fn, its name unlinked at once. */
+static int mq_new(mqd_t (*open_fn)(const char *name, int oflag, ...),
+		  int (*unlink_fn)(const char *name), long maxmsg,
+		  long msgsize)
 {
 	struct mq_attr attr = { .mq_maxmsg = maxmsg, .mq_msgsize = msgsize };
 	char name[64];
 	mqd_t q;
 
 	mq_name(name, sizeof(name));
-	q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	q = open_fn(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
 	if (q >= 0)
-		mq_unlink(name);
+		unlink_fn(name);
 	return q;
+}
+
+static int na_mq_new(long maxmsg, long msgsize)
+{
+	return mq_new(mq_open, mq_unlink, maxmsg, msgsize);
 }
 
 static int na_mq_send(int mqd, const char *msg, size_t len)
@@ -275,15 +283,7 @@ static int sh_semrmid(int semid)
 
 static int sh_mq_new(long maxmsg, long msgsize)
 {
-	struct mq_attr attr = { .mq_maxmsg = maxmsg, .mq_msgsize = msgsize };
-	char name[64];
-	mqd_t q;
-
-	mq_name(name, sizeof(name));
-	q = shadowipc_mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
-	if (q >= 0)
-		shadowipc_mq_unlink(name);
-	return q;
+	return mq_new(shadowipc_mq_open, shadowipc_mq_unlink, maxmsg, msgsize);
 }
 
 static int sh_mq_send(int mqd, const char *msg, size_t len)
