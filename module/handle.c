@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Namespace handles: anon-inode files that pin a shadow namespace, the
- * analogue of /proc/PID/ns/ipc. Opening one for another task follows the
+ * analogue of /proc/PID/ns/ipc, and watch handles, which do not (both
+ * pollable, nswatch.c). Opening one for another task follows the
  * credential rule that opening /proc/PID/ns/ipc follows.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -12,6 +13,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/pid.h>
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
@@ -30,12 +32,39 @@ static int sipc_handle_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static long sipc_handle_drain(struct sipc_ns *ns, void __user *uarg)
+{
+	struct shadowipc_ns_drain d;
+	int err;
+
+	if (copy_from_user(&d, uarg, sizeof(d)))
+		return -EFAULT;
+	if (d.flags || d.pad)
+		return -EINVAL;
+	err = sipc_ns_drain(ns, &d);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &d, sizeof(d)) ? -EFAULT : 0;
+}
+
 static long sipc_handle_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
-	if (cmd != SHADOWIPC_IOC_NS_INFO)
+	switch (cmd) {
+	case SHADOWIPC_IOC_NS_INFO:
+		return sipc_ioctl_ns_info((void __user *)arg,
+					  file->private_data);
+	case SHADOWIPC_IOC_NS_DRAIN:
+		return sipc_handle_drain(file->private_data,
+					 (void __user *)arg);
+	default:
 		return -ENOTTY;
-	return sipc_ioctl_ns_info((void __user *)arg, file->private_data);
+	}
+}
+
+static __poll_t sipc_handle_poll(struct file *file, poll_table *pt)
+{
+	return sipc_ns_poll(file->private_data, file, pt);
 }
 
 static const struct file_operations sipc_handle_fops = {
@@ -43,6 +72,26 @@ static const struct file_operations sipc_handle_fops = {
 	.release = sipc_handle_release,
 	.unlocked_ioctl = sipc_handle_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.poll = sipc_handle_poll,
+	.llseek = noop_llseek,
+};
+
+static int sipc_watch_release(struct inode *inode, struct file *file)
+{
+	sipc_ns_watch_release(file->private_data);
+	return 0;
+}
+
+static __poll_t sipc_watch_poll(struct file *file, poll_table *pt)
+{
+	return sipc_ns_watch_poll(file->private_data, file, pt);
+}
+
+/* A watch takes no ioctl: SETNS, NS_INFO and NS_DRAIN need a handle. */
+static const struct file_operations sipc_watch_fops = {
+	.owner = THIS_MODULE,
+	.release = sipc_watch_release,
+	.poll = sipc_watch_poll,
 	.llseek = noop_llseek,
 };
 
@@ -107,42 +156,58 @@ static struct sipc_ns *sipc_pid_ns_get(pid_t nr)
 	return ns;
 }
 
-/**
- * sipc_handle_create() - a handle file on the namespace of task @pid
- * @pid: thread id in the caller's pid namespace, 0 for the caller
- *
- * Context: process context, may sleep.
- * Return: the file (not installed), or ERR_PTR(-ESRCH/-EACCES/-ENOMEM...).
- */
-struct file *sipc_handle_create(pid_t pid)
+/* A watch file on @ns, which the caller keeps referenced meanwhile. */
+static struct file *sipc_watch_create(struct sipc_ns *ns)
 {
-	struct sipc_ns *ns;
+	struct sipc_ns_watch *w = sipc_ns_watch_get(ns);
 	struct file *file;
 
-	ns = sipc_pid_ns_get(pid);
-	if (IS_ERR(ns))
-		return ERR_CAST(ns);
-	file = anon_inode_getfile("[shadowipc-ns]", &sipc_handle_fops, ns,
+	file = anon_inode_getfile("[shadowipc-ns-watch]", &sipc_watch_fops, w,
 				  O_RDONLY | O_CLOEXEC);
-	if (IS_ERR(file)) {
-		sipc_ns_put(ns);
-		return file;
-	}
-	atomic_inc(&ns->handles);
-	atomic64_inc(&sipc_handles);
+	if (IS_ERR(file))
+		sipc_ns_watch_release(w);
 	return file;
 }
 
 /**
- * sipc_handle_file_ns() - the namespace a handle file pins
- * @file: a file from sipc_handle_create()
+ * sipc_handle_create() - a handle file on the namespace of task @pid
+ * @pid: thread id in the caller's pid namespace, 0 for the caller
+ * @watch: a watch handle, which does not pin the namespace
+ * @ns_id: out: the namespace's id
  *
- * Context: any context; valid while @file is.
- * Return: the namespace.
+ * Context: process context, may sleep.
+ * Return: the file (not installed), or ERR_PTR(-ESRCH/-EACCES/-ENOMEM...).
  */
-struct sipc_ns *sipc_handle_file_ns(struct file *file)
+struct file *sipc_handle_create(pid_t pid, bool watch, u64 *ns_id)
 {
-	return file->private_data;
+	struct sipc_ns *ns;
+	struct file *file;
+	int err;
+
+	ns = sipc_pid_ns_get(pid);
+	if (IS_ERR(ns))
+		return ERR_CAST(ns);
+	*ns_id = ns->id;
+	err = sipc_ns_watch_init(ns);
+	if (err) {
+		file = ERR_PTR(err);
+		goto out_put;
+	}
+	if (watch) {
+		file = sipc_watch_create(ns);
+		goto out_put;
+	}
+	file = anon_inode_getfile("[shadowipc-ns]", &sipc_handle_fops, ns,
+				  O_RDONLY | O_CLOEXEC);
+	if (IS_ERR(file))
+		goto out_put;
+	atomic_inc(&ns->handles);
+	atomic64_inc(&sipc_handles);
+	return file;
+
+out_put:
+	sipc_ns_put(ns);
+	return file;
 }
 
 /**

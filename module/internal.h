@@ -233,6 +233,7 @@ struct sipc_perm {
  * @real_pin: a root's nsfs file on @real; NULL for the initial root
  * @root_node: a root's entry in the table of roots by real namespace
  * @mapped: a root is in that table, under sipc_roots_lock
+ * @watch: what its handles poll on, NULL until it has one (nswatch.c)
  */
 struct sipc_ns {
 	refcount_t count;
@@ -260,6 +261,7 @@ struct sipc_ns {
 	struct file *real_pin;
 	struct hlist_node root_node;
 	bool mapped;
+	struct sipc_ns_watch *watch;
 };
 
 /**
@@ -355,6 +357,21 @@ struct ipc_namespace *sipc_real_ns_current(void);
 void sipc_roots_reap_now(void);
 void sipc_roots_task_exiting(struct task_struct *task);
 
+/* nswatch.c: awaiting and reclaiming a namespace */
+struct sipc_ns_watch;
+struct poll_table_struct;
+int sipc_ns_watch_init(struct sipc_ns *ns);
+bool sipc_ns_idle(struct sipc_ns *ns);
+void sipc_ns_watch_idle(struct sipc_ns *ns);
+void sipc_ns_watch_gone(struct sipc_ns_watch *w);
+__poll_t sipc_ns_poll(struct sipc_ns *ns, struct file *file,
+		      struct poll_table_struct *pt);
+struct sipc_ns_watch *sipc_ns_watch_get(struct sipc_ns *ns);
+void sipc_ns_watch_release(struct sipc_ns_watch *w);
+__poll_t sipc_ns_watch_poll(struct sipc_ns_watch *w, struct file *file,
+			    struct poll_table_struct *pt);
+int sipc_ns_drain(struct sipc_ns *ns, struct shadowipc_ns_drain *d);
+
 /* task.c: task -> namespace bindings, fork/exit probes */
 int sipc_task_module_init(void);
 void sipc_task_module_exit(void);
@@ -367,9 +384,8 @@ bool sipc_task_group_all_in(struct sipc_ns *ns);
 u64 sipc_task_bindings(void);
 
 /* handle.c: namespace handle files */
-struct file *sipc_handle_create(pid_t pid);
+struct file *sipc_handle_create(pid_t pid, bool watch, u64 *ns_id);
 struct sipc_ns *sipc_handle_ns_get(int fd);
-struct sipc_ns *sipc_handle_file_ns(struct file *file);
 u64 sipc_handle_count(void);
 
 /* keys.c: key tables shared read-only with userspace */
@@ -455,6 +471,7 @@ struct seq_file;
 struct sigevent;
 void sipc_mq_init_ns(struct sipc_ns *ns);
 void sipc_mq_exit_ns(struct sipc_ns *ns);
+void sipc_mq_unlink_all(struct sipc_ns *ns);
 long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 		  umode_t mode, struct mq_attr *attr);
 long sipc_mq_unlink(struct sipc_ns *ns, const char __user *uname);

@@ -83,17 +83,17 @@ static long sipc_ioctl_ns_fd(void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.flags)
+	if (a.flags & ~SHADOWIPC_NS_FD_WATCH)
 		return -EINVAL;
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
 		return fd;
-	file = sipc_handle_create(a.pid);
+	file = sipc_handle_create(a.pid, a.flags & SHADOWIPC_NS_FD_WATCH,
+				  &a.ns_id);
 	if (IS_ERR(file)) {
 		err = PTR_ERR(file);
 		goto err_put_fd;
 	}
-	a.ns_id = sipc_handle_file_ns(file)->id;
 	err = -EFAULT;
 	if (copy_to_user(uarg, &a, sizeof(a)))
 		goto err_fput;
@@ -575,6 +575,7 @@ static void sipc_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct shadowipc_setns) != 8);
 	BUILD_BUG_ON(sizeof(struct shadowipc_limits) != 72);
 	BUILD_BUG_ON(sizeof(struct shadowipc_ns_info) != 176);
+	BUILD_BUG_ON(sizeof(struct shadowipc_ns_drain) != 72);
 	BUILD_BUG_ON(sizeof(struct shadowipc_shmget) != 24);
 	BUILD_BUG_ON(sizeof(struct shadowipc_shmat) != 24);
 	BUILD_BUG_ON(sizeof(struct shadowipc_shmdt) != 16);

@@ -1084,14 +1084,14 @@ void sipc_mq_init_ns(struct sipc_ns *ns)
 }
 
 /**
- * sipc_mq_exit_ns() - remove every name of a dying namespace
- * @ns: the namespace, unreachable
+ * sipc_mq_unlink_all() - unlink every name of @ns
+ * @ns: the namespace, referenced by the caller
  *
- * Queues still open live on, counted nowhere, until their last close.
+ * Queues still open live on until their last close.
  *
  * Context: process context, may sleep, no locks held.
  */
-void sipc_mq_exit_ns(struct sipc_ns *ns)
+void sipc_mq_unlink_all(struct sipc_ns *ns)
 {
 	struct rb_node *n;
 	struct sipc_mq *q;
@@ -1103,7 +1103,21 @@ void sipc_mq_exit_ns(struct sipc_ns *ns)
 		mq_put(q);
 	}
 	mutex_unlock(&ns->mq_mutex);
+}
 
+/**
+ * sipc_mq_exit_ns() - remove every name of a dying namespace
+ * @ns: the namespace, unreachable
+ *
+ * Queues still open live on, counted nowhere, until their last close.
+ *
+ * Context: process context, may sleep, no locks held.
+ */
+void sipc_mq_exit_ns(struct sipc_ns *ns)
+{
+	struct sipc_mq *q;
+
+	sipc_mq_unlink_all(ns);
 	spin_lock(&sipc_mq_lock);
 	while (!list_empty(&ns->mq_all)) {
 		q = list_first_entry(&ns->mq_all, struct sipc_mq, ns_node);

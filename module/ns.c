@@ -272,6 +272,8 @@ struct sipc_ns *sipc_ns_create_root(struct ipc_namespace *real,
 /* Tear down a namespace whose last reference is gone. */
 static void ns_free(struct sipc_ns *ns)
 {
+	struct sipc_ns_watch *watch = ns->watch;
+
 	spin_lock(&sipc_ns_lock);
 	list_del(&ns->node);
 	spin_unlock(&sipc_ns_lock);
@@ -280,6 +282,7 @@ static void ns_free(struct sipc_ns *ns)
 	if (ns->owner)
 		sipc_ucount_uncharge(ns->owner, SIPC_UCOUNT_NAMESPACES, 1);
 	kmem_cache_free(sipc_ns_cache, ns);
+	sipc_ns_watch_gone(watch);
 }
 
 static void ns_free_work(struct work_struct *work)

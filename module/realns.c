@@ -310,8 +310,10 @@ static bool roots_reap(void)
 		}
 		again = sipc_roots_pinned;
 		spin_unlock(&sipc_roots_lock);
-		if (victim)
+		if (victim) {
+			sipc_ns_watch_idle(victim);
 			sipc_ns_put(victim);
+		}
 	} while (victim);
 	return again;
 }

@@ -99,8 +99,9 @@ static void task_bind_count(struct sipc_ns *ns, int delta)
 {
 	if (!ns)
 		return;
-	atomic_add(delta, &ns->members);
 	atomic64_add(delta, &sipc_task_bound);
+	if (!atomic_add_return(delta, &ns->members))
+		sipc_ns_watch_idle(ns);
 }
 
 /* @task's real IPC namespace, NULL past exit_task_namespaces(). */

@@ -272,7 +272,8 @@ TEST_F(ns, ns_fd_for_missing_pid_is_esrch)
 
 TEST_F(ns, ns_fd_rejects_flags)
 {
-	struct shadowipc_ns_fd a = { .flags = 1 };
+	/* bit 0 is SHADOWIPC_NS_FD_WATCH */
+	struct shadowipc_ns_fd a = { .flags = 2 };
 
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(shadowipc_fd(), SHADOWIPC_IOC_NS_FD, &a));

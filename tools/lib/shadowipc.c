@@ -83,14 +83,30 @@ int shadowipc_unshare(uint64_t *ns_id)
 	return 0;
 }
 
-int shadowipc_ns_fd(pid_t pid, uint64_t *ns_id)
+static int ns_handle(pid_t pid, __u32 flags, uint64_t *ns_id)
 {
-	struct shadowipc_ns_fd a = { .pid = pid };
+	struct shadowipc_ns_fd a = { .pid = pid, .flags = flags };
 	int fd = dev_ioctl(SHADOWIPC_IOC_NS_FD, &a);
 
 	if (fd >= 0 && ns_id)
 		*ns_id = a.ns_id;
 	return fd;
+}
+
+int shadowipc_ns_fd(pid_t pid, uint64_t *ns_id)
+{
+	return ns_handle(pid, 0, ns_id);
+}
+
+int shadowipc_ns_watch(pid_t pid, uint64_t *ns_id)
+{
+	return ns_handle(pid, SHADOWIPC_NS_FD_WATCH, ns_id);
+}
+
+int shadowipc_ns_drain(int fd, struct shadowipc_ns_drain *removed)
+{
+	memset(removed, 0, sizeof(*removed));
+	return ioctl(fd, SHADOWIPC_IOC_NS_DRAIN, removed);
 }
 
 int shadowipc_setns(int fd)

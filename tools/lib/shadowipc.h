@@ -30,6 +30,10 @@ int shadowipc_setns(int fd);
 /* @fd: a handle, or -1 for the caller's namespace. */
 int shadowipc_ns_info(int fd, struct shadowipc_ns_info *info);
 uint64_t shadowipc_ns_id(void);
+/* A watch handle on @pid's namespace: polls POLLHUP once it is gone. */
+int shadowipc_ns_watch(pid_t pid, uint64_t *ns_id);
+/* Remove every object of the idle namespace of handle @fd. */
+int shadowipc_ns_drain(int fd, struct shadowipc_ns_drain *removed);
 
 /* System V shared memory. */
 int shadowipc_shmget(key_t key, size_t size, int shmflg);

@@ -83,18 +83,26 @@ struct shadowipc_unshare {
  * struct shadowipc_ns_fd - open a handle on a namespace
  * @pid: 0 for the calling thread's namespace, else a thread id as seen in
  *	the caller's pid namespace
- * @flags: must be zero; the handle is always O_CLOEXEC
- * @ns_id: out: id of the namespace the handle pins
+ * @flags: 0, or SHADOWIPC_NS_FD_WATCH; the handle is always O_CLOEXEC
+ * @ns_id: out: id of the namespace the handle pins (or watches)
  *
- * Returns the new fd. Errors: ESRCH (no such pid), EACCES (the caller
- * could not read /proc/PID/ns/ipc: ptrace read access with fs
- * credentials; LSMs are not consulted), EMFILE, ENFILE, ENOMEM.
+ * Returns the new fd. A handle is pollable: POLLIN while the namespace
+ * has no member task (a root: once nothing uses its real namespace); a
+ * watch handle (SHADOWIPC_NS_FD_WATCH) does not pin the namespace, and
+ * polls POLLHUP once it is destroyed and its memory returned; it is no
+ * handle to SETNS or NS_INFO (EINVAL), and takes no ioctl itself (ENOTTY).
+ * Errors: EINVAL
+ * (unknown flags), ESRCH (no such pid), EACCES (the caller could not read
+ * /proc/PID/ns/ipc: ptrace read access with fs credentials; LSMs are not
+ * consulted), EMFILE, ENFILE, ENOMEM.
  */
 struct shadowipc_ns_fd {
 	__s32 pid;
 	__u32 flags;
 	__u64 ns_id;
 };
+
+#define SHADOWIPC_NS_FD_WATCH	(1U << 0)	/* watch, do not pin */
 
 /**
  * struct shadowipc_setns - move the calling thread into a namespace
@@ -180,6 +188,30 @@ struct shadowipc_ns_info {
 	__u64 objects[SHADOWIPC_NR_KINDS];
 	__u64 bytes[SHADOWIPC_NR_KINDS];
 	struct shadowipc_limits limits;
+};
+
+/**
+ * struct shadowipc_ns_drain - remove every object of a namespace
+ * @objects: out: objects removed per kind (SHADOWIPC_KIND_*)
+ * @bytes: out: bytes removed per kind, as struct shadowipc_ns_info counts
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Issued on a handle fd (not a watch). Removes every object of a
+ * namespace that has no member task left, as its teardown would: a
+ * segment still attached somewhere goes at its last detach (as after
+ * IPC_RMID, and is not counted as removed until then), sleepers get
+ * EIDRM, POSIX queue names go (queues open somewhere stay until closed).
+ * Errors: EPERM (the caller is neither the namespace's creator, by euid,
+ * nor has CAP_SYS_ADMIN over the creator's user namespace), EBUSY (the
+ * namespace has a member task; a root: its real namespace is in use),
+ * EINVAL (not a handle, flags or pad set).
+ */
+struct shadowipc_ns_drain {
+	__u64 objects[SHADOWIPC_NR_KINDS];
+	__u64 bytes[SHADOWIPC_NR_KINDS];
+	__u32 flags;
+	__u32 pad;
 };
 
 /**
@@ -595,6 +627,7 @@ static inline __u32 shadowipc_key_hash(__s32 key)
 #define SHADOWIPC_IOC_NS_FD	_IOWR(SHADOWIPC_IOC_MAGIC, 0x11, struct shadowipc_ns_fd)
 #define SHADOWIPC_IOC_SETNS	_IOW(SHADOWIPC_IOC_MAGIC, 0x12, struct shadowipc_setns)
 #define SHADOWIPC_IOC_NS_INFO	_IOWR(SHADOWIPC_IOC_MAGIC, 0x13, struct shadowipc_ns_info)
+#define SHADOWIPC_IOC_NS_DRAIN	_IOWR(SHADOWIPC_IOC_MAGIC, 0x14, struct shadowipc_ns_drain)
 /* 0x20-0x2f: System V shared memory */
 #define SHADOWIPC_IOC_SHMGET	_IOW(SHADOWIPC_IOC_MAGIC, 0x20, struct shadowipc_shmget)
 #define SHADOWIPC_IOC_SHMAT	_IOWR(SHADOWIPC_IOC_MAGIC, 0x21, struct shadowipc_shmat)
