@@ -28,7 +28,7 @@ echo "TAP version 13"
 # --- help and usage -------------------------------------------------------
 shadowipc --help >$t/help
 ok $? "shadowipc --help"
-cmds="load unload status unshare nsenter lsns ipcs ipcmk ipcrm limits"
+cmds="load unload status unshare nsenter lsns ipcs ipcmk ipcrm limits mq wait drain"
 bad=0
 for c in $cmds; do
 	grep -q "^  $c " $t/help || bad=1
@@ -125,9 +125,29 @@ if [ -e /proc/shadowipc/sys/kernel/shmmni ]; then
 else
 	expect_rc 1 "limits NAME=VALUE without /proc/shadowipc says so" shadowipc limits shmmni=100
 fi
+
+# wait and drain, while the holder is a member, and once it is gone
+expect_rc 1 "wait --timeout gives up while a member is left" \
+	shadowipc wait --ns "$ns" --timeout 100
+expect_rc 1 "drain refuses a namespace with a member" shadowipc drain --ns "$ns"
+grep -q "namespace $ns: still has member tasks" $t/out
+ok $? "... and says why"
+expect_rc 2 "drain takes no --timeout" shadowipc drain --ns "$ns" --timeout 1
+expect_rc 2 "wait needs --ns" shadowipc wait
+shadowipc wait --ns "$ns" --timeout 20000 >$t/wait 2>&1 &
+wpid=$!
+# until wait holds its handle (the handles column of the namespace)
+i=0
+until awk -v ns="$ns" '$1 == ns && $5 >= 1 { f = 1 } END { exit !f }' \
+	/proc/shadowipc/namespaces || [ $i -ge 400 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 echo done >$t/fifo
 wait $pid
 ok $? "the holder exits cleanly"
+wait $wpid
+ok $? "wait returns once the last member is gone"
 
 # --- ipcs matches util-linux ipcs in the same namespace ---------------------
 cat >$t/same.sh <<'SAME'

@@ -136,6 +136,9 @@ int cmd_ipcrm(const struct cmd *cmd, int argc, char **argv);
 int cmd_limits(const struct cmd *cmd, int argc, char **argv);
 /* mq.c */
 int cmd_mq(const struct cmd *cmd, int argc, char **argv);
+/* reclaim.c */
+int cmd_wait(const struct cmd *cmd, int argc, char **argv);
+int cmd_drain(const struct cmd *cmd, int argc, char **argv);
 
 /* nsscan.c: the shadow namespaces this caller can see */
 struct ns_entry {
@@ -162,6 +165,9 @@ struct ns_list {
  */
 int ns_scan(struct ns_list *list, bool want_handles);
 struct ns_entry *ns_find(struct ns_list *list, uint64_t id);
+/* Scan into @list and find namespace @id with a handle to use: 0, or an
+ * exit code after a message; free @list with ns_list_free() either way. */
+int ns_find_handle(struct ns_list *list, uint64_t id, struct ns_entry **e);
 void ns_list_free(struct ns_list *list);
 /* Run fn(arg) in a child moved into @e's namespace; its exit code. */
 int ns_run_in(struct ns_entry *e, int (*fn)(void *), void *arg);

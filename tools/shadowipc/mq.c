@@ -84,19 +84,9 @@ int cmd_mq(const struct cmd *cmd, int argc, char **argv)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (!by_ns)
 		return mq_list(NULL);
-	if (ns_scan(&list, true) < 0)
-		return EXIT_FAIL;
-	e = ns_find(&list, want);
-	if (!e) {
-		pr_err("no shadow namespace %llu", want);
-		ret = EXIT_NOENT;
-	} else if (e->handle < 0) {
-		pr_err("namespace %llu: no process or handle you may use to enter it",
-		       want);
-		ret = EXIT_PERM;
-	} else {
+	ret = ns_find_handle(&list, want, &e);
+	if (!ret)
 		ret = ns_run_in(e, mq_list, NULL);
-	}
 	ns_list_free(&list);
 	return ret;
 }

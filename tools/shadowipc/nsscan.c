@@ -383,3 +383,20 @@ int ns_run_in(struct ns_entry *e, int (*fn)(void *), void *arg)
 	       (unsigned long long)e->id, WTERMSIG(status));
 	return EXIT_FAIL;
 }
+
+int ns_find_handle(struct ns_list *list, uint64_t id, struct ns_entry **e)
+{
+	if (ns_scan(list, true) < 0)
+		return EXIT_FAIL;
+	*e = ns_find(list, id);
+	if (!*e) {
+		pr_err("no shadow namespace %llu", (unsigned long long)id);
+		return EXIT_NOENT;
+	}
+	if ((*e)->handle < 0) {
+		pr_err("namespace %llu: no process or handle you may use to enter it",
+		       (unsigned long long)id);
+		return EXIT_PERM;
+	}
+	return 0;
+}

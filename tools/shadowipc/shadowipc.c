@@ -289,6 +289,45 @@ PROC_SYSCTL_DIR "/NAME, with that file's permission rules.\n"
 "denied, 5 no such namespace.\n",
 	},
 	{
+		.name = "wait",
+		.run = cmd_wait,
+		.summary = "wait until a namespace has no member task left",
+		.usage =
+"Usage: " PROG " wait --ns ID [--timeout MS]\n"
+"\n"
+"Wait until shadow namespace ID has no member task left (only handles,\n"
+"attaches or objects keep it; a container's root: until nothing uses its\n"
+"real IPC namespace), by polling a handle on it for POLLIN.\n"
+"\n"
+"Options:\n"
+"      --ns ID        the namespace\n"
+"      --timeout MS   give up after MS milliseconds (exit 1)\n"
+"  -h, --help         show this help\n"
+"\n"
+"Exit status: 0, 1 failure or timeout, 2 usage, 3 module not loaded,\n"
+"4 permission denied, 5 no such namespace.\n",
+	},
+	{
+		.name = "drain",
+		.run = cmd_drain,
+		.summary = "remove every object of a namespace no task is in",
+		.usage =
+"Usage: " PROG " drain --ns ID\n"
+"\n"
+"Remove every object of shadow namespace ID, which must have no member\n"
+"task left, as its teardown would: segments (an attached one goes at its\n"
+"last detach), message queues, semaphore sets, POSIX queue names. Prints\n"
+"what went, per kind: \"KIND REMOVED BYTES\". Allowed to the namespace's\n"
+"creator and to CAP_SYS_ADMIN over the creator's user namespace.\n"
+"\n"
+"Options:\n"
+"      --ns ID    the namespace\n"
+"  -h, --help     show this help\n"
+"\n"
+"Exit status: 0, 1 failure (the namespace still has member tasks), 2\n"
+"usage, 3 module not loaded, 4 permission denied, 5 no such namespace.\n",
+	},
+	{
 		.name = "help",
 		.run = cmd_help,
 		.summary = "show help for a command",
