@@ -23,7 +23,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -220,22 +222,45 @@ long sipc_clone_syscall(const long *a)
 }
 
 /*
- * clone3(args, size): the arguments are copied (with process_vm_readv(),
- * so that a bad pointer is the kernel's EFAULT, not a crash here) to be
- * passed without CLONE_NEWIPC; sizes the kernel refuses, or that are too
- * short to hold the flags, go to it unchanged.
+ * Copy @size bytes from @src, which may be a bad pointer: true when all
+ * could be read. process_vm_readv() where the kernel has it
+ * (CROSS_MEMORY_ATTACH; a tinyconfig kernel may not), else through a
+ * pipe, whose write() is EFAULT for a bad pointer too.
+ */
+static bool copy_in(void *dst, const void *src, size_t size)
+{
+	struct iovec local = { dst, size }, remote = { (void *)src, size };
+	ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	int p[2];
+
+	if (n >= 0 || errno != ENOSYS)
+		return n == (ssize_t)size;
+	if (pipe2(p, O_CLOEXEC))
+		return false;
+	n = write(p[1], src, size);
+	if (n == (ssize_t)size)
+		n = read(p[0], dst, size);
+	SIPC_REAL(close)(p[0]);
+	SIPC_REAL(close)(p[1]);
+	return n == (ssize_t)size;
+}
+
+/*
+ * clone3(args, size): the arguments are copied (so that a bad pointer is
+ * the kernel's EFAULT, not a crash here) to be passed without
+ * CLONE_NEWIPC; sizes the kernel refuses, or that are too short to hold
+ * the flags, go to it unchanged.
  */
 long sipc_clone3_syscall(const long *a)
 {
 	unsigned char buf[4096] __attribute__((aligned(8)));
 	size_t size = (size_t)a[1];
 	struct clone_args *args = (struct clone_args *)buf;
-	struct iovec local = { buf, size }, remote = { (void *)a[0], size };
 	int dev;
 
 	if (size < CLONE_ARGS_SIZE_VER0 || size > sizeof(buf) ||
-	    process_vm_readv(getpid(), &local, 1, &remote, 1, 0) !=
-	    (ssize_t)size || !(args->flags & CLONE_NEWIPC))
+	    !copy_in(buf, (const void *)a[0], size) ||
+	    !(args->flags & CLONE_NEWIPC))
 		return SIPC_REAL(syscall)(SYS_clone3, a[0], a[1], a[2], a[3],
 					  a[4], a[5]);
 	dev = clone_dev(args->flags);
