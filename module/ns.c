@@ -525,6 +525,9 @@ int sipc_ns_module_init(void)
 /**
  * sipc_ns_module_exit() - destroy the initial namespace
  *
+ * Its watch, made when its first handle was, is put here as ns_free()
+ * puts any other namespace's.
+ *
  * Context: module exit, after every binding was dropped; every handle,
  * device fd and mapping is gone (they pin the module).
  */
@@ -534,6 +537,7 @@ void sipc_ns_module_exit(void)
 	ns_flush_teardown();
 	WARN_ON(!list_empty(&sipc_ns_list));
 	ns_exit(&sipc_init_ns);
+	sipc_ns_watch_gone(sipc_init_ns.watch);
 	rcu_barrier();	/* the RCU frees of the objects, into this module */
 	kmem_cache_destroy(sipc_ns_cache);
 }
