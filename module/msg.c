@@ -30,6 +30,7 @@
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /**
  * struct sipc_msg_seg - a piece of message text after the first page
@@ -447,6 +448,7 @@ static int msq_newque(struct sipc_ids *ids, key_t key, int msgflg, void *arg)
 		return id;
 	}
 	id = msq->perm.id;
+	trace_shadowipc_obj_create(&msq->perm, msq->qbytes);
 	spin_unlock(&msq->perm.lock);
 	rcu_read_unlock();
 	return id;
@@ -470,6 +472,7 @@ static void msq_freeque(struct sipc_ids *ids, struct sipc_perm *perm)
 	lockdep_assert_held_write(&ids->rwsem);
 	lockdep_assert_held(&perm->lock);
 
+	trace_shadowipc_obj_destroy(perm, msq->qbytes);
 	msg_receiver_expunge(msq, -EIDRM, &wq);
 	msg_sender_wake(msq, true, &wq);
 	sipc_ids_rmid(ids, perm);
@@ -629,6 +632,7 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 		atomic_long_add(msgsz, &ns->msg_bytes);
 		atomic_long_inc(&ns->msg_hdrs);
 	}
+	trace_shadowipc_msg_send(ns, msqid, mtype, msgsz);
 	msg = NULL;
 	err = 0;
 
@@ -862,6 +866,8 @@ out_unlock_rcu:
 		return PTR_ERR(msg);
 	}
 	ret = msg_fill(msgp, msg, bufsz);
+	if (ret >= 0)
+		trace_shadowipc_msg_receive(ns, msqid, msg->type, ret);
 	msg_free(msg);
 	return ret;
 }
@@ -959,6 +965,7 @@ static int msgctl_down(struct sipc_ns *ns, int msqid, int cmd,
 	msq = msq_of(perm);
 	if (cmd == IPC_RMID) {
 		spin_lock(&perm->lock);
+		trace_shadowipc_obj_remove(perm, msq->qbytes);
 		msq_freeque(ids, perm);
 		err = 0;
 		goto out_up;

@@ -23,6 +23,7 @@
 #include <linux/user_namespace.h>
 
 #include "internal.h"
+#include "trace.h"
 
 unsigned int sipc_max_namespaces;
 module_param_named(max_namespaces, sipc_max_namespaces, uint, 0644);
@@ -242,6 +243,7 @@ struct sipc_ns *sipc_ns_create(struct sipc_ns *root)
 	ns_init(ns, root, NULL);
 	ns->owner = owner;
 	ns_publish(ns);
+	trace_shadowipc_ns_create(ns, SIPC_NS_UNSHARE);
 	return ns;
 }
 
@@ -266,14 +268,19 @@ struct sipc_ns *sipc_ns_create_root(struct ipc_namespace *real,
 	ns_init(ns, NULL, real);
 	ns->real_pin = pin;
 	ns_publish(ns);
+	trace_shadowipc_ns_create(ns, SIPC_NS_ROOT);
 	return ns;
 }
 
-/* Tear down a namespace whose last reference is gone. */
-static void ns_free(struct sipc_ns *ns)
+/*
+ * Tear down a namespace whose last reference is gone, in the task that
+ * dropped it (SIPC_NS_RELEASE) or on sipc_wq (SIPC_NS_DEFERRED).
+ */
+static void ns_free(struct sipc_ns *ns, enum sipc_ns_reason reason)
 {
 	struct sipc_ns_watch *watch = ns->watch;
 
+	trace_shadowipc_ns_destroy(ns, reason);
 	spin_lock(&sipc_ns_lock);
 	list_del(&ns->node);
 	spin_unlock(&sipc_ns_lock);
@@ -287,7 +294,8 @@ static void ns_free(struct sipc_ns *ns)
 
 static void ns_free_work(struct work_struct *work)
 {
-	ns_free(container_of(work, struct sipc_ns, free_work));
+	ns_free(container_of(work, struct sipc_ns, free_work),
+		SIPC_NS_DEFERRED);
 	/* Leave no attach file of the namespace pinning the module. */
 	flush_delayed_fput();
 }
@@ -355,7 +363,7 @@ void sipc_ns_put_in_task(struct sipc_ns *ns)
 {
 	if (!refcount_dec_and_test(&ns->count))
 		return;
-	ns_free(ns);
+	ns_free(ns, SIPC_NS_RELEASE);
 	if (current->flags & PF_KTHREAD)
 		flush_delayed_fput();
 }

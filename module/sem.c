@@ -66,6 +66,7 @@
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* Indexes of shadowipc_limits.sem[], the order of /proc/sys/kernel/sem */
 #define SEM_LIM_MSL	0
@@ -1048,6 +1049,7 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 	}
 	ns->sem_used += nsems;
 	id = sma->perm.id;
+	trace_shadowipc_obj_create(&sma->perm, nsems);
 	sem_unlock_all(sma);
 	rcu_read_unlock();
 	return id;
@@ -1078,6 +1080,7 @@ static void sem_freeary(struct sipc_ids *ids, struct sipc_perm *perm)
 	lockdep_assert_held_write(&ids->rwsem);
 	lockdep_assert_held(&perm->lock);
 
+	trace_shadowipc_obj_destroy(perm, sma->nsems);
 	/* The namespace's teardown locked it without sem_lock_all(). */
 	sem_complex_enter(sma);
 
@@ -1404,6 +1407,7 @@ long sipc_sem_op(struct sipc_ns *ns, int semid, struct sembuf __user *usops,
 	err = -EFAULT;
 	if (!copy_from_user(sops, usops, nsops * sizeof(*sops)))
 		err = sem_do_op(ns, semid, sops, nsops, timeout);
+	trace_shadowipc_semop(ns, semid, nsops, err);
 	if (sops != fast_sops)
 		kvfree(sops);
 	return err;
@@ -1695,6 +1699,7 @@ static int semctl_down(struct sipc_ns *ns, int semid, int cmd,
 	sma = sem_of(perm);
 	sem_lock_all(sma);
 	if (cmd == IPC_RMID) {
+		trace_shadowipc_obj_remove(perm, sma->nsems);
 		sem_freeary(ids, perm);
 		err = 0;
 		goto out_up;

@@ -38,6 +38,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "trace.h"
 #include "shm.h"
 
 /* State bits in sipc_perm.mode, Linux's values; IPC_STAT shows them. */
@@ -289,6 +290,7 @@ static void shm_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 
 	lockdep_assert_held_write(&shm_ids(ns)->rwsem);
 
+	trace_shadowipc_obj_destroy(&shp->perm, shp->segsz);
 	shm_memlock_release(shp);
 	shp->file = NULL;
 	WRITE_ONCE(ns->shm_tot, ns->shm_tot - shm_pages(shp));
@@ -594,6 +596,7 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 	/* ns.c reads it locklessly for NS_INFO */
 	WRITE_ONCE(ns->shm_tot, ns->shm_tot + numpages);
 	atomic_long_inc(&shm_segments);
+	trace_shadowipc_obj_create(&shp->perm, size);
 	err = shp->perm.id;
 	shm_unlock(shp);
 	return err;
@@ -803,8 +806,10 @@ long sipc_shm_at(struct sipc_ns *ns, int shmid, u64 *addr, int shmflg)
 	}
 	err = sipc_shm_map(attach_file, &map);
 	fput(attach_file);
-	if (!err)
+	if (!err) {
+		trace_shadowipc_shm_attach(ns->id, shmid, map.addr, map.size);
 		*addr = map.addr;
+	}
 
 out_unpin:
 	/* The pin kept the segment, and usually the new attach keeps it. */
@@ -954,6 +959,7 @@ static int shmctl_down(struct sipc_ns *ns, int shmid, int cmd,
 	shp = shm_of(perm);
 	spin_lock(&perm->lock);
 	if (cmd == IPC_RMID) {
+		trace_shadowipc_obj_remove(perm, shp->segsz);
 		shm_rmid(ids, perm);
 		err = 0;
 		goto out_up;

@@ -51,6 +51,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "trace.h"
 #include "shm.h"
 
 /**
@@ -504,22 +505,30 @@ long sipc_shm_dt(u64 uaddr)
 	struct mm_struct *mm = current->mm;
 	unsigned long addr = uaddr, from = addr, start, end;
 	struct vm_area_struct *vma;
-	u64 serial = 0;
+	u64 serial = 0, ns_id = 0;
 	loff_t size = 0;
+	int id = -1;
 
 	if (addr & ~PAGE_MASK)
 		return -EINVAL;
 
 	for (;;) {
-		if (mmap_read_lock_killable(mm))
-			return serial ? 0 : -EINTR;
+		if (mmap_read_lock_killable(mm)) {
+			if (!serial)
+				return -EINTR;
+			break;
+		}
 		vma = shm_dt_next(mm, addr, from, serial, size);
 		if (vma) {
 			start = vma->vm_start;
 			end = vma->vm_end;
 			if (!serial) {
-				serial = vma_attach(vma)->serial;
+				struct shm_attach *at = vma_attach(vma);
+
+				serial = at->serial;
 				size = PAGE_ALIGN(i_size_read(file_inode(vma->vm_file)));
+				ns_id = at->ns->id;
+				id = at->af->id;
 			}
 		}
 		mmap_read_unlock(mm);
@@ -532,5 +541,8 @@ long sipc_shm_dt(u64 uaddr)
 			break;
 		from = end;
 	}
-	return serial ? 0 : -EINVAL;
+	if (!serial)
+		return -EINVAL;
+	trace_shadowipc_shm_detach(ns_id, id, addr, size);
+	return 0;
 }

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/**
+ * DOC: Tracepoints
+ *
+ * The shadowipc trace system, for tracefs (events/shadowipc/), trace-cmd
+ * and perf. Every event is off until enabled; a disabled one costs a
+ * static branch at its call site, in the cores only (never in the ioctl
+ * dispatch). Each is emitted where what it reports has happened: a
+ * namespace or object once published (create); an object taken out of
+ * use by IPC_RMID (remove); its id and resources going (destroy: at the
+ * last detach after IPC_RMID, at IPC_RMID when unattached, or with its
+ * namespace); a namespace whose last reference is gone, as its teardown
+ * starts (destroy, before its objects'); an attach once mapped; a detach
+ * once unmapped; a message once queued or taken; a semop() once it
+ * completed or failed. The send, receive and semop events record numbers
+ * only, no strings: they may be enabled on busy queues.
+ *
+ * Namespace ids are those of /proc/shadowipc/namespaces and NS_INFO, pids
+ * are global thread-group ids, uids are those of the initial user
+ * namespace; the object events' size is a segment's bytes, a set's
+ * semaphores or a queue's qbytes.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM shadowipc
+
+#if !defined(_SHADOWIPC_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _SHADOWIPC_TRACE_H
+
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
+
+#include "internal.h"
+
+#ifndef _SHADOWIPC_TRACE_ENUMS
+#define _SHADOWIPC_TRACE_ENUMS
+/* Why a namespace was created or destroyed (see ns.c). */
+enum sipc_ns_reason {
+	SIPC_NS_UNSHARE,
+	SIPC_NS_ROOT,
+	SIPC_NS_RELEASE,
+	SIPC_NS_DEFERRED,
+};
+#endif
+
+/* The enums' values, for the tools that read the format files */
+TRACE_DEFINE_ENUM(SIPC_NS_UNSHARE);
+TRACE_DEFINE_ENUM(SIPC_NS_ROOT);
+TRACE_DEFINE_ENUM(SIPC_NS_RELEASE);
+TRACE_DEFINE_ENUM(SIPC_NS_DEFERRED);
+
+#define show_ns_reason(r)						\
+	__print_symbolic(r,						\
+			 { SIPC_NS_UNSHARE, "unshare" },		\
+			 { SIPC_NS_ROOT, "root" },			\
+			 { SIPC_NS_RELEASE, "release" },		\
+			 { SIPC_NS_DEFERRED, "deferred" })
+
+/* the uapi's numbers (macros): no TRACE_DEFINE_ENUM() needed */
+#define show_kind(k)							\
+	__print_symbolic(k,						\
+			 { SHADOWIPC_KIND_SHM, "shm" },			\
+			 { SHADOWIPC_KIND_MSG, "msg" },			\
+			 { SHADOWIPC_KIND_SEM, "sem" })
+
+DECLARE_EVENT_CLASS(shadowipc_ns_class,
+	TP_PROTO(const struct sipc_ns *ns, enum sipc_ns_reason reason),
+	TP_ARGS(ns, reason),
+	TP_STRUCT__entry(
+		__field(u64, ns)
+		__field(u64, root)
+		__field(u32, creator)
+		__field(int, reason)
+	),
+	TP_fast_assign(
+		__entry->ns = ns->id;
+		__entry->root = ns->root->id;
+		__entry->creator = from_kuid(&init_user_ns, ns->creator_euid);
+		__entry->reason = reason;
+	),
+	TP_printk("ns=%llu root=%llu creator=%u reason=%s",
+		  __entry->ns, __entry->root, __entry->creator,
+		  show_ns_reason(__entry->reason))
+);
+
+DEFINE_EVENT(shadowipc_ns_class, shadowipc_ns_create,
+	TP_PROTO(const struct sipc_ns *ns, enum sipc_ns_reason reason),
+	TP_ARGS(ns, reason));
+
+DEFINE_EVENT(shadowipc_ns_class, shadowipc_ns_destroy,
+	TP_PROTO(const struct sipc_ns *ns, enum sipc_ns_reason reason),
+	TP_ARGS(ns, reason));
+
+DECLARE_EVENT_CLASS(shadowipc_obj_class,
+	TP_PROTO(const struct sipc_perm *perm, u64 size),
+	TP_ARGS(perm, size),
+	TP_STRUCT__entry(
+		__field(u64, ns)
+		__field(u64, size)
+		__field(int, kind)
+		__field(int, id)
+		__field(int, key)
+		__field(int, pid)
+	),
+	TP_fast_assign(
+		__entry->ns = perm->ids->ns->id;
+		__entry->size = size;
+		__entry->kind = perm->ids->kind;
+		__entry->id = perm->id;
+		__entry->key = perm->key;
+		__entry->pid = task_tgid_nr(current);
+	),
+	TP_printk("ns=%llu kind=%s id=%d key=0x%08x size=%llu pid=%d",
+		  __entry->ns, show_kind(__entry->kind),
+		  __entry->id, __entry->key, __entry->size, __entry->pid)
+);
+
+/* size: a segment's bytes, a set's nsems, a queue's qbytes */
+DEFINE_EVENT(shadowipc_obj_class, shadowipc_obj_create,
+	TP_PROTO(const struct sipc_perm *perm, u64 size),
+	TP_ARGS(perm, size));
+
+DEFINE_EVENT(shadowipc_obj_class, shadowipc_obj_remove,
+	TP_PROTO(const struct sipc_perm *perm, u64 size),
+	TP_ARGS(perm, size));
+
+DEFINE_EVENT(shadowipc_obj_class, shadowipc_obj_destroy,
+	TP_PROTO(const struct sipc_perm *perm, u64 size),
+	TP_ARGS(perm, size));
+
+DECLARE_EVENT_CLASS(shadowipc_shm_map_class,
+	TP_PROTO(u64 ns, int id, unsigned long addr, unsigned long size),
+	TP_ARGS(ns, id, addr, size),
+	TP_STRUCT__entry(
+		__field(u64, ns)
+		__field(unsigned long, addr)
+		__field(unsigned long, size)
+		__field(int, id)
+		__field(int, pid)
+	),
+	TP_fast_assign(
+		__entry->ns = ns;
+		__entry->addr = addr;
+		__entry->size = size;
+		__entry->id = id;
+		__entry->pid = task_tgid_nr(current);
+	),
+	TP_printk("ns=%llu id=%d pid=%d addr=0x%lx size=%lu",
+		  __entry->ns, __entry->id, __entry->pid, __entry->addr,
+		  __entry->size)
+);
+
+DEFINE_EVENT(shadowipc_shm_map_class, shadowipc_shm_attach,
+	TP_PROTO(u64 ns, int id, unsigned long addr, unsigned long size),
+	TP_ARGS(ns, id, addr, size));
+
+DEFINE_EVENT(shadowipc_shm_map_class, shadowipc_shm_detach,
+	TP_PROTO(u64 ns, int id, unsigned long addr, unsigned long size),
+	TP_ARGS(ns, id, addr, size));
+
+DECLARE_EVENT_CLASS(shadowipc_msg_class,
+	TP_PROTO(const struct sipc_ns *ns, int id, long mtype, size_t size),
+	TP_ARGS(ns, id, mtype, size),
+	TP_STRUCT__entry(
+		__field(u64, ns)
+		__field(long, mtype)
+		__field(size_t, size)
+		__field(int, id)
+	),
+	TP_fast_assign(
+		__entry->ns = ns->id;
+		__entry->mtype = mtype;
+		__entry->size = size;
+		__entry->id = id;
+	),
+	TP_printk("ns=%llu id=%d mtype=%ld size=%zu",
+		  __entry->ns, __entry->id, __entry->mtype, __entry->size)
+);
+
+DEFINE_EVENT(shadowipc_msg_class, shadowipc_msg_send,
+	TP_PROTO(const struct sipc_ns *ns, int id, long mtype, size_t size),
+	TP_ARGS(ns, id, mtype, size));
+
+DEFINE_EVENT(shadowipc_msg_class, shadowipc_msg_receive,
+	TP_PROTO(const struct sipc_ns *ns, int id, long mtype, size_t size),
+	TP_ARGS(ns, id, mtype, size));
+
+TRACE_EVENT(shadowipc_semop,
+	TP_PROTO(const struct sipc_ns *ns, int id, unsigned int nsops,
+		 int ret),
+	TP_ARGS(ns, id, nsops, ret),
+	TP_STRUCT__entry(
+		__field(u64, ns)
+		__field(int, id)
+		__field(unsigned int, nsops)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		__entry->ns = ns->id;
+		__entry->id = id;
+		__entry->nsops = nsops;
+		__entry->ret = ret;
+	),
+	TP_printk("ns=%llu id=%d nsops=%u ret=%d",
+		  __entry->ns, __entry->id, __entry->nsops, __entry->ret)
+);
+
+#endif /* _SHADOWIPC_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
