@@ -16,6 +16,7 @@
 #include <linux/user_namespace.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /*
  * The key table. Linux keeps one rhashtable per ipc_ids; an empty one
@@ -169,6 +170,13 @@ static int ids_alloc_idx(struct sipc_ids *ids, struct sipc_perm *new)
 	return idx;
 }
 
+/* The limit on a kind's object count, which sipc_ids_add() checks. */
+static const enum sipc_check ids_mni_check[SIPC_NR_IDS] = {
+	[SIPC_SHM] = SIPC_CHECK_SHMMNI,
+	[SIPC_MSG] = SIPC_CHECK_MSGMNI,
+	[SIPC_SEM] = SIPC_CHECK_SEMMNI,
+};
+
 /**
  * sipc_ids_add() - give a new object an id and make it reachable
  * @ids: the table
@@ -194,7 +202,8 @@ int sipc_ids_add(struct sipc_ids *ids, struct sipc_perm *new, int limit)
 	lockdep_assert_held_write(&ids->rwsem);
 
 	if (ids->in_use >= min(limit, SIPC_IPCMNI))
-		return -ENOSPC;
+		return sipc_refuse(ids->ns, ids_mni_check[ids->kind], -ENOSPC,
+				   1, ids->in_use, min(limit, SIPC_IPCMNI));
 
 	refcount_set(&new->refcount, 1);
 	spin_lock_init(&new->lock);
@@ -407,7 +416,8 @@ int sipc_ipcperms(struct sipc_ns *ns, struct sipc_perm *perm, short flag)
 		granted >>= 3;
 	if ((requested & ~granted & 0007) &&
 	    !ns_capable(ns->user_ns, CAP_IPC_OWNER))
-		return -EACCES;
+		return sipc_refuse(ns, SIPC_CHECK_PERM, -EACCES, requested & 0007,
+				   0, granted & 0007);
 	return 0;
 }
 
@@ -437,7 +447,7 @@ struct sipc_perm *sipc_ctl_obtain_check(struct sipc_ids *ids, int id)
 	if (uid_eq(euid, perm->cuid) || uid_eq(euid, perm->uid) ||
 	    ns_capable(ids->ns->user_ns, CAP_SYS_ADMIN))
 		return perm;
-	return ERR_PTR(-EPERM);
+	return ERR_PTR(sipc_refuse(ids->ns, SIPC_CHECK_OWNER, -EPERM, 0, 0, 0));
 }
 
 /**

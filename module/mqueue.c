@@ -47,6 +47,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "trace.h"
 
 #define MQ_HARD_MSGMAX		65536		/* HARD_MSGMAX */
 #define MQ_HARD_MSGSIZEMAX	(16 * 1024 * 1024)	/* HARD_MSGSIZEMAX */
@@ -281,7 +282,7 @@ static void mq_unlink_name(struct sipc_ns *ns, struct sipc_mq *q)
  * owner's, group's or others' bits, then CAP_DAC_OVERRIDE, or
  * CAP_DAC_READ_SEARCH for reading (generic_permission()).
  */
-static int mq_permission(struct sipc_mq *q, int mask)
+static int mq_permission(struct sipc_ns *ns, struct sipc_mq *q, int mask)
 {
 	unsigned int bits = q->mode;
 
@@ -295,7 +296,7 @@ static int mq_permission(struct sipc_mq *q, int mask)
 		return 0;
 	if (mask == MAY_READ && capable(CAP_DAC_READ_SEARCH))
 		return 0;
-	return -EACCES;
+	return sipc_refuse(ns, SIPC_CHECK_PERM, -EACCES, mask & 7, 0, bits & 7);
 }
 
 /*
@@ -337,7 +338,9 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	spin_unlock(&sipc_mq_lock);
 	if (count >= READ_ONCE(ns->limits.mq_queues_max) &&
 	    !capable(CAP_SYS_RESOURCE))
-		return ERR_PTR(-ENOSPC);
+		return ERR_PTR(sipc_refuse(ns, SIPC_CHECK_MQ_QUEUES_MAX, -ENOSPC,
+					   1, count,
+					   READ_ONCE(ns->limits.mq_queues_max)));
 
 	maxmsg = min(READ_ONCE(ns->limits.mq_msg_max),
 		     READ_ONCE(ns->limits.mq_msg_default));
@@ -352,9 +355,14 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	if (capable(CAP_SYS_RESOURCE)) {
 		if (maxmsg > MQ_HARD_MSGMAX || msgsize > MQ_HARD_MSGSIZEMAX)
 			return ERR_PTR(-EINVAL);
-	} else if (maxmsg > READ_ONCE(ns->limits.mq_msg_max) ||
-		   msgsize > READ_ONCE(ns->limits.mq_msgsize_max)) {
-		return ERR_PTR(-EINVAL);
+	} else if (maxmsg > READ_ONCE(ns->limits.mq_msg_max)) {
+		return ERR_PTR(sipc_refuse(ns, SIPC_CHECK_MQ_MSG_MAX, -EINVAL,
+					   maxmsg, 0,
+					   READ_ONCE(ns->limits.mq_msg_max)));
+	} else if (msgsize > READ_ONCE(ns->limits.mq_msgsize_max)) {
+		return ERR_PTR(sipc_refuse(ns, SIPC_CHECK_MQ_MSGSIZE_MAX,
+					   -EINVAL, msgsize, 0,
+					   READ_ONCE(ns->limits.mq_msgsize_max)));
 	}
 	if (msgsize > ULONG_MAX / maxmsg)
 		return ERR_PTR(-EOVERFLOW);
@@ -388,7 +396,9 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 				     SIPC_UCOUNT_MQ_BYTES, bytes,
 				     rlimit(RLIMIT_MSGQUEUE), false, GFP_KERNEL);
 	if (IS_ERR_OR_NULL(q->acct)) {
-		err = q->acct ? PTR_ERR(q->acct) : -EMFILE;
+		err = q->acct ? PTR_ERR(q->acct) :
+			sipc_refuse(ns, SIPC_CHECK_MSGQUEUE, -EMFILE, bytes, 0,
+				    rlimit(RLIMIT_MSGQUEUE));
 		kfree(q);
 		return ERR_PTR(err);
 	}
@@ -457,7 +467,7 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 		err = -EINVAL;
 		if ((oflag & O_ACCMODE) == O_ACCMODE)
 			goto out_unlock;
-		err = mq_permission(q, acc2may[oflag & O_ACCMODE]);
+		err = mq_permission(ns, q, acc2may[oflag & O_ACCMODE]);
 		if (err)
 			goto out_unlock;
 	}

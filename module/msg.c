@@ -586,8 +586,10 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 	struct sipc_wake_q wq = { .n = 0 };
 	long err;
 
-	if (msgsz > READ_ONCE(ns->limits.msgmax) || (long)msgsz < 0 ||
-	    msqid < 0)
+	if (msgsz > READ_ONCE(ns->limits.msgmax))
+		return sipc_refuse(ns, SIPC_CHECK_MSGMAX, -EINVAL, msgsz, 0,
+				   READ_ONCE(ns->limits.msgmax));
+	if ((long)msgsz < 0 || msqid < 0)
 		return -EINVAL;
 	if (mtype < 1)
 		return -EINVAL;
@@ -615,9 +617,11 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 			goto out_unlock;
 		if (msg_fits(msq, msgsz))
 			break;
-		err = -EAGAIN;
-		if (msgflg & IPC_NOWAIT)
+		if (msgflg & IPC_NOWAIT) {
+			err = sipc_refuse(ns, SIPC_CHECK_MSGMNB, -EAGAIN, msgsz,
+					  msq->cbytes, msq->qbytes);
 			goto out_unlock;
+		}
 		err = msg_wait_for_room(msq, msgsz);
 		if (err)
 			goto out_unlock;
@@ -970,10 +974,13 @@ static int msgctl_down(struct sipc_ns *ns, int msqid, int cmd,
 		err = 0;
 		goto out_up;
 	}
-	err = -EPERM;
 	if ((unsigned int)qbytes > READ_ONCE(ns->limits.msgmnb) &&
-	    !capable(CAP_SYS_RESOURCE))
+	    !capable(CAP_SYS_RESOURCE)) {
+		err = sipc_refuse(ns, SIPC_CHECK_MSGMNB, -EPERM,
+				  (unsigned int)qbytes, 0,
+				  READ_ONCE(ns->limits.msgmnb));
 		goto out_unlock_rcu;
+	}
 	spin_lock(&perm->lock);
 	err = sipc_perm_update(in, perm);
 	if (!err) {

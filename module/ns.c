@@ -170,9 +170,10 @@ static void ns_flush_teardown(void)
 
 /*
  * Charge one namespace to the caller's euid, and up its user namespace
- * chain, within max_namespaces at each level.
+ * chain, within max_namespaces at each level; a refusal is traced in
+ * @root, the root the namespace would be created under.
  */
-static struct sipc_ucounts *ns_charge(void)
+static struct sipc_ucounts *ns_charge(struct sipc_ns *root)
 {
 	struct sipc_ucounts *uc;
 	bool flushed = false;
@@ -191,7 +192,11 @@ static struct sipc_ucounts *ns_charge(void)
 		ns_flush_teardown();
 		flushed = true;
 	}
-	return uc ?: ERR_PTR(-ENOSPC);
+	if (!uc)
+		return ERR_PTR(sipc_refuse(root, SIPC_CHECK_MAX_NAMESPACES,
+					   -ENOSPC, 1, 0,
+					   READ_ONCE(sipc_max_namespaces)));
+	return uc;
 }
 
 static struct sipc_ns *ns_alloc(void)
@@ -232,7 +237,7 @@ struct sipc_ns *sipc_ns_create(struct sipc_ns *root)
 	struct sipc_ucounts *owner;
 	struct sipc_ns *ns;
 
-	owner = ns_charge();
+	owner = ns_charge(root);
 	if (IS_ERR(owner))
 		return ERR_CAST(owner);
 	ns = ns_alloc();
@@ -384,11 +389,17 @@ void sipc_ns_put_in_task(struct sipc_ns *ns)
  */
 bool sipc_ns_may_join(struct sipc_ns *ns)
 {
+	bool ok;
+
 	if (ns->root != sipc_root_current())
-		return ns_capable(ns->root->user_ns, CAP_SYS_ADMIN) &&
-		       ns_capable(current_user_ns(), CAP_SYS_ADMIN);
-	return uid_eq(current_euid(), ns->creator_euid) ||
-	       ns_capable(ns->user_ns, CAP_SYS_ADMIN);
+		ok = ns_capable(ns->root->user_ns, CAP_SYS_ADMIN) &&
+		     ns_capable(current_user_ns(), CAP_SYS_ADMIN);
+	else
+		ok = uid_eq(current_euid(), ns->creator_euid) ||
+		     ns_capable(ns->user_ns, CAP_SYS_ADMIN);
+	if (!ok)
+		sipc_refuse(ns, SIPC_CHECK_JOIN, -EPERM, 0, 0, 0);
+	return ok;
 }
 
 /**

@@ -1018,7 +1018,8 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 	if (!nsems)
 		return -EINVAL;
 	if (ns->sem_used + nsems > sem_limit(ns, SEM_LIM_MNS))
-		return -ENOSPC;
+		return sipc_refuse(ns, SIPC_CHECK_SEMMNS, -ENOSPC, nsems,
+				   ns->sem_used, sem_limit(ns, SEM_LIM_MNS));
 	if (nsems > (INT_MAX - sizeof(*sma)) / sizeof(sma->sems[0]))
 		return -ENOMEM;
 	sma = kvzalloc(struct_size(sma, sems, nsems),
@@ -1158,8 +1159,11 @@ long sipc_sem_get(struct sipc_ns *ns, key_t key, int nsems, int semflg)
 		.more_checks = sem_more_checks,
 	};
 
-	if (nsems < 0 || nsems > sem_limit(ns, SEM_LIM_MSL))
+	if (nsems < 0)
 		return -EINVAL;
+	if (nsems > sem_limit(ns, SEM_LIM_MSL))
+		return sipc_refuse(ns, SIPC_CHECK_SEMMSL, -EINVAL, nsems, 0,
+				   sem_limit(ns, SEM_LIM_MSL));
 	return sipc_ids_get(sem_ids(ns), key, semflg, &ops, &nsems);
 }
 
@@ -1394,7 +1398,8 @@ long sipc_sem_op(struct sipc_ns *ns, int semid, struct sembuf __user *usops,
 	long err;
 
 	if (nsops > (unsigned int)sem_limit(ns, SEM_LIM_OPM))
-		return -E2BIG;
+		return sipc_refuse(ns, SIPC_CHECK_SEMOPM, -E2BIG, nsops, 0,
+				   sem_limit(ns, SEM_LIM_OPM));
 	if (nsops < 1)
 		return -EINVAL;
 	if (nsops > SEM_OPS_FAST) {
@@ -1541,10 +1546,13 @@ static int semctl_all(struct sipc_ns *ns, int semid, int cmd,
 		err = -EFAULT;
 		if (copy_from_user(vals, uvals, nsems * sizeof(*vals)))
 			goto out_free;
-		err = -ERANGE;
-		for (i = 0; i < nsems; i++)
-			if (vals[i] > SEMVMX)
+		for (i = 0; i < nsems; i++) {
+			if (vals[i] > SEMVMX) {
+				err = sipc_refuse(ns, SIPC_CHECK_SEMVMX, -ERANGE,
+						  vals[i], 0, SEMVMX);
 				goto out_free;
+			}
+		}
 	}
 
 	rcu_read_lock();
@@ -1636,7 +1644,10 @@ static int semctl_setval(struct sipc_ns *ns, int semid, int semnum, int val)
 	LIST_HEAD(wakes);
 	int err;
 
-	if (val > SEMVMX || val < 0)
+	if (val > SEMVMX)
+		return sipc_refuse(ns, SIPC_CHECK_SEMVMX, -ERANGE, val, 0,
+				   SEMVMX);
+	if (val < 0)
 		return -ERANGE;
 	rcu_read_lock();
 	perm = sipc_ids_obtain_check(sem_ids(ns), semid);

@@ -533,13 +533,18 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 
 	lockdep_assert_held_write(&ids->rwsem);
 
-	if (size < SHMMIN || size > READ_ONCE(ns->limits.shmmax))
-		return -EINVAL;
+	if (size < SHMMIN)
+		return sipc_refuse(ns, SIPC_CHECK_SHMMIN, -EINVAL, size, 0,
+				   SHMMIN);
+	if (size > READ_ONCE(ns->limits.shmmax))
+		return sipc_refuse(ns, SIPC_CHECK_SHMMAX, -EINVAL, size, 0,
+				   READ_ONCE(ns->limits.shmmax));
 	if (numpages << PAGE_SHIFT < size)
 		return -ENOSPC;
 	if (ns->shm_tot + numpages < ns->shm_tot ||
 	    ns->shm_tot + numpages > READ_ONCE(ns->limits.shmall))
-		return -ENOSPC;
+		return sipc_refuse(ns, SIPC_CHECK_SHMALL, -ENOSPC, numpages,
+				   ns->shm_tot, READ_ONCE(ns->limits.shmall));
 
 	shp = kmalloc(sizeof(*shp), GFP_KERNEL_ACCOUNT);
 	if (!shp)
@@ -1004,11 +1009,12 @@ static int shmctl_do_lock(struct sipc_ns *ns, int shmid, int cmd)
 		kuid_t euid = current_euid();
 
 		if (!uid_eq(euid, perm->uid) && !uid_eq(euid, perm->cuid)) {
-			err = -EPERM;
+			err = sipc_refuse(ns, SIPC_CHECK_OWNER, -EPERM, 0, 0, 0);
 			goto out_unlock;
 		}
 		if (cmd == SHM_LOCK && !rlimit(RLIMIT_MEMLOCK)) {
-			err = -EPERM;
+			err = sipc_refuse(ns, SIPC_CHECK_MEMLOCK, -EPERM,
+					  shm_pages(shp), 0, 0);
 			goto out_unlock;
 		}
 	}
@@ -1018,7 +1024,9 @@ static int shmctl_do_lock(struct sipc_ns *ns, int shmid, int cmd)
 			goto out_unlock;
 		ml = shm_memlock_charge(shm_pages(shp));
 		if (!ml) {
-			err = -ENOMEM;
+			err = sipc_refuse(ns, SIPC_CHECK_MEMLOCK, -ENOMEM,
+					  shm_pages(shp), 0,
+					  rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT);
 			goto out_unlock;
 		}
 		shp->memlock = ml;

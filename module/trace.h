@@ -15,6 +15,13 @@
  * completed or failed. The send, receive and semop events record numbers
  * only, no strings: they may be enabled on busy queues.
  *
+ * shadowipc_refuse reports each limit or permission check that fails a
+ * call, at the check, where Linux returns the same errno: which check,
+ * the errno, and where they mean something the amount asked for, the
+ * amount in use and the limit (for "perm": the access bits asked for and
+ * those granted; 0 where a number does not apply). Check sites return
+ * through sipc_refuse(), which emits it.
+ *
  * Namespace ids are those of /proc/shadowipc/namespaces and NS_INFO, pids
  * are global thread-group ids, uids are those of the initial user
  * namespace; the object events' size is a segment's bytes, a set's
@@ -42,6 +49,31 @@ enum sipc_ns_reason {
 	SIPC_NS_RELEASE,
 	SIPC_NS_DEFERRED,
 };
+
+/* What refused a call: a limit, or a permission rule. */
+enum sipc_check {
+	SIPC_CHECK_PERM,
+	SIPC_CHECK_OWNER,
+	SIPC_CHECK_SHMMIN,
+	SIPC_CHECK_SHMMAX,
+	SIPC_CHECK_SHMALL,
+	SIPC_CHECK_SHMMNI,
+	SIPC_CHECK_MSGMNI,
+	SIPC_CHECK_SEMMNI,
+	SIPC_CHECK_MSGMAX,
+	SIPC_CHECK_MSGMNB,
+	SIPC_CHECK_SEMMSL,
+	SIPC_CHECK_SEMMNS,
+	SIPC_CHECK_SEMOPM,
+	SIPC_CHECK_SEMVMX,
+	SIPC_CHECK_MEMLOCK,
+	SIPC_CHECK_MQ_QUEUES_MAX,
+	SIPC_CHECK_MQ_MSG_MAX,
+	SIPC_CHECK_MQ_MSGSIZE_MAX,
+	SIPC_CHECK_MSGQUEUE,
+	SIPC_CHECK_MAX_NAMESPACES,
+	SIPC_CHECK_JOIN,
+};
 #endif
 
 /* The enums' values, for the tools that read the format files */
@@ -49,6 +81,27 @@ TRACE_DEFINE_ENUM(SIPC_NS_UNSHARE);
 TRACE_DEFINE_ENUM(SIPC_NS_ROOT);
 TRACE_DEFINE_ENUM(SIPC_NS_RELEASE);
 TRACE_DEFINE_ENUM(SIPC_NS_DEFERRED);
+TRACE_DEFINE_ENUM(SIPC_CHECK_PERM);
+TRACE_DEFINE_ENUM(SIPC_CHECK_OWNER);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SHMMIN);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SHMMAX);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SHMALL);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SHMMNI);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MSGMNI);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SEMMNI);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MSGMAX);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MSGMNB);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SEMMSL);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SEMMNS);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SEMOPM);
+TRACE_DEFINE_ENUM(SIPC_CHECK_SEMVMX);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MEMLOCK);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MQ_QUEUES_MAX);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MQ_MSG_MAX);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MQ_MSGSIZE_MAX);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MSGQUEUE);
+TRACE_DEFINE_ENUM(SIPC_CHECK_MAX_NAMESPACES);
+TRACE_DEFINE_ENUM(SIPC_CHECK_JOIN);
 
 #define show_ns_reason(r)						\
 	__print_symbolic(r,						\
@@ -56,6 +109,30 @@ TRACE_DEFINE_ENUM(SIPC_NS_DEFERRED);
 			 { SIPC_NS_ROOT, "root" },			\
 			 { SIPC_NS_RELEASE, "release" },		\
 			 { SIPC_NS_DEFERRED, "deferred" })
+
+#define show_check(c)							\
+	__print_symbolic(c,						\
+			 { SIPC_CHECK_PERM, "perm" },			\
+			 { SIPC_CHECK_OWNER, "owner" },			\
+			 { SIPC_CHECK_SHMMIN, "shmmin" },		\
+			 { SIPC_CHECK_SHMMAX, "shmmax" },		\
+			 { SIPC_CHECK_SHMALL, "shmall" },		\
+			 { SIPC_CHECK_SHMMNI, "shmmni" },		\
+			 { SIPC_CHECK_MSGMNI, "msgmni" },		\
+			 { SIPC_CHECK_SEMMNI, "semmni" },		\
+			 { SIPC_CHECK_MSGMAX, "msgmax" },		\
+			 { SIPC_CHECK_MSGMNB, "msgmnb" },		\
+			 { SIPC_CHECK_SEMMSL, "semmsl" },		\
+			 { SIPC_CHECK_SEMMNS, "semmns" },		\
+			 { SIPC_CHECK_SEMOPM, "semopm" },		\
+			 { SIPC_CHECK_SEMVMX, "semvmx" },		\
+			 { SIPC_CHECK_MEMLOCK, "memlock" },		\
+			 { SIPC_CHECK_MQ_QUEUES_MAX, "queues_max" },	\
+			 { SIPC_CHECK_MQ_MSG_MAX, "msg_max" },		\
+			 { SIPC_CHECK_MQ_MSGSIZE_MAX, "msgsize_max" },	\
+			 { SIPC_CHECK_MSGQUEUE, "msgqueue" },		\
+			 { SIPC_CHECK_MAX_NAMESPACES, "max_namespaces" }, \
+			 { SIPC_CHECK_JOIN, "join" })
 
 /* the uapi's numbers (macros): no TRACE_DEFINE_ENUM() needed */
 #define show_kind(k)							\
@@ -205,6 +282,53 @@ TRACE_EVENT(shadowipc_semop,
 	TP_printk("ns=%llu id=%d nsops=%u ret=%d",
 		  __entry->ns, __entry->id, __entry->nsops, __entry->ret)
 );
+
+TRACE_EVENT(shadowipc_refuse,
+	TP_PROTO(const struct sipc_ns *ns, enum sipc_check check, int err,
+		 u64 asked, u64 used, u64 limit),
+	TP_ARGS(ns, check, err, asked, used, limit),
+	TP_STRUCT__entry(
+		__field(u64, ns)
+		__field(u64, asked)
+		__field(u64, used)
+		__field(u64, limit)
+		__field(int, check)
+		__field(int, err)
+	),
+	TP_fast_assign(
+		__entry->ns = ns->id;
+		__entry->asked = asked;
+		__entry->used = used;
+		__entry->limit = limit;
+		__entry->check = check;
+		__entry->err = err;
+	),
+	TP_printk("ns=%llu check=%s err=%d asked=%llu used=%llu limit=%llu",
+		  __entry->ns, show_check(__entry->check),
+		  __entry->err, __entry->asked, __entry->used, __entry->limit)
+);
+
+#ifndef _SHADOWIPC_TRACE_HELPERS
+#define _SHADOWIPC_TRACE_HELPERS
+/**
+ * sipc_refuse() - a check refuses a call in @ns
+ * @ns: the namespace the call was made in
+ * @check: which check
+ * @err: the negative errno the call returns
+ * @asked: the amount asked for (0 where none)
+ * @used: the amount in use (0 where none)
+ * @limit: the limit reached
+ *
+ * Context: any context.
+ * Return: @err, for "return sipc_refuse(...);".
+ */
+static inline int sipc_refuse(const struct sipc_ns *ns, enum sipc_check check,
+			      int err, u64 asked, u64 used, u64 limit)
+{
+	trace_shadowipc_refuse(ns, check, err, asked, used, limit);
+	return err;
+}
+#endif
 
 #endif /* _SHADOWIPC_TRACE_H */
 
