@@ -313,16 +313,16 @@ static long sipc_ioctl_semop(void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.flags)
+	if (a.flags || a.pad)
 		return -EINVAL;
-	/* As semtimedop(2): the timeout is read first; nsops is unsigned. */
+	/* As semtimedop(2): the timeout is read first. */
 	if (a.timeout && get_timespec64(&ts, u64_to_user_ptr(a.timeout)))
 		return -EFAULT;
 	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_sem_op(ns, a.semid, u64_to_user_ptr(a.sops),
-			   (unsigned int)a.nsops, a.timeout ? &ts : NULL);
+	return sipc_sem_op(ns, a.semid, u64_to_user_ptr(a.sops), a.nsops,
+			   a.timeout ? &ts : NULL);
 }
 
 static long sipc_ioctl_semctl(void __user *uarg)

@@ -47,9 +47,9 @@ static const struct cmd_desc cmds[] = {
 	DESC(MSGSND, struct shadowipc_msgsnd, PAD(struct shadowipc_msgsnd)),
 	DESC(MSGRCV, struct shadowipc_msgrcv, PAD(struct shadowipc_msgrcv)),
 	DESC(MSGCTL, struct shadowipc_msgctl, PAD(struct shadowipc_msgctl)),
-	/* the semaphore structs have flags but no pad */
+	/* semget and semctl have flags but no pad */
 	DESC(SEMGET, struct shadowipc_semget, NO_FIELD),
-	DESC(SEMOP, struct shadowipc_semop, NO_FIELD),
+	DESC(SEMOP, struct shadowipc_semop, PAD(struct shadowipc_semop)),
 	DESC(SEMCTL, struct shadowipc_semctl, NO_FIELD),
 	DESC(MQ_OPEN, struct shadowipc_mq_open, PAD(struct shadowipc_mq_open)),
 	DESC(MQ_UNLINK, struct shadowipc_mq_unlink,

@@ -267,7 +267,8 @@ static int sh_semget(key_t key, int nsems, int semflg)
 static int sh_semop(int semid, struct sembuf *sops, size_t nsops)
 {
 	struct shadowipc_semop a = {
-		.sops = (uintptr_t)sops, .nsops = nsops, .semid = semid,
+		.sops = (uintptr_t)sops, .nsops = (unsigned int)nsops,
+		.semid = semid,
 	};
 
 	return sh_ioctl(SHADOWIPC_IOC_SEMOP, &a);

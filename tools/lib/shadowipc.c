@@ -227,8 +227,9 @@ int shadowipc_semget(key_t key, int nsems, int semflg)
 int shadowipc_semtimedop(int semid, struct sembuf *sops, size_t nsops,
 			 const struct timespec *timeout)
 {
+	/* nsops: the system call's unsigned int, which a size_t narrows to */
 	struct shadowipc_semop a = {
-		.sops = (uintptr_t)sops, .nsops = nsops,
+		.sops = (uintptr_t)sops, .nsops = (unsigned int)nsops,
 		.timeout = (uintptr_t)timeout, .semid = semid,
 	};
 

@@ -167,8 +167,9 @@ long sipc_semget(long key, long nsems, long semflg)
 long sipc_semtimedop(long semid, unsigned long sops, unsigned long nsops,
 		     unsigned long timeout)
 {
+	/* nsops: the system call's unsigned int, which a size_t narrows to */
 	struct shadowipc_semop a = {
-		.sops = sops, .nsops = nsops, .timeout = timeout,
+		.sops = sops, .nsops = (unsigned int)nsops, .timeout = timeout,
 		.semid = (int)semid,
 	};
 

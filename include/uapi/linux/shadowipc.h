@@ -376,7 +376,9 @@ struct shadowipc_semget {
 /**
  * struct shadowipc_semop - semtimedop(2) (semop(2) with @timeout 0)
  * @sops: user pointer to struct sembuf[@nsops]
- * @nsops: number of operations
+ * @nsops: number of operations (semtimedop(2)'s unsigned int)
+ * @pad: must be zero; where ABI 1's __u64 @nsops had its high half, so a
+ *	count above UINT_MAX from such a program is EINVAL, not narrowed
  * @timeout: user pointer to struct timespec (relative), or 0 for none
  * @semid: semaphore set id
  * @flags: must be zero
@@ -385,7 +387,8 @@ struct shadowipc_semget {
  */
 struct shadowipc_semop {
 	__u64 sops;
-	__u64 nsops;
+	__u32 nsops;
+	__u32 pad;
 	__u64 timeout;
 	__s32 semid;
 	__u32 flags;
