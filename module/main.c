@@ -45,7 +45,7 @@ static long sipc_ioctl_status(void __user *uarg)
 
 	if (copy_from_user(&st, uarg, sizeof(st)))
 		return -EFAULT;
-	if (st.flags || st.pad)
+	if (st.flags & ~SHADOWIPC_STATUS_VALID_FLAGS || st.pad)
 		return -EINVAL;
 	sipc_fill_status(&st);
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
@@ -83,7 +83,7 @@ static long sipc_ioctl_ns_fd(void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.flags & ~SHADOWIPC_NS_FD_WATCH)
+	if (a.flags & ~SHADOWIPC_NS_FD_VALID_FLAGS)
 		return -EINVAL;
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)

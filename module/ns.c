@@ -497,16 +497,18 @@ void sipc_ns_seq_show_all(struct seq_file *m, struct sipc_ns *root)
  * sipc_fill_status() - module-wide counters for the STATUS ioctl
  * @st: filled (all but @st->flags and @st->pad)
  *
- * Pending teardown runs first, and the roots of real namespaces no task
- * uses any more go, so that the counts a test reads after waiting for a
- * child are settled.
+ * With SHADOWIPC_STATUS_SETTLE in @st->flags, pending teardown runs
+ * first, and the roots of real namespaces no task uses any more go, so
+ * that the counts a test reads after waiting for a child are settled.
  *
  * Context: process context, may sleep.
  */
 void sipc_fill_status(struct shadowipc_status *st)
 {
-	sipc_roots_reap_now();
-	ns_flush_teardown();
+	if (st->flags & SHADOWIPC_STATUS_SETTLE) {
+		sipc_roots_reap_now();
+		ns_flush_teardown();
+	}
 	spin_lock(&sipc_ns_lock);
 	st->namespaces = sipc_ns_nr + 1;	/* and the initial one */
 	spin_unlock(&sipc_ns_lock);

@@ -33,10 +33,11 @@ struct cmd_desc {
 
 static const struct cmd_desc cmds[] = {
 	DESC(VERSION, struct shadowipc_version, NO_FIELD),
-	DESC(STATUS, struct shadowipc_status, PAD(struct shadowipc_status)),
+	DESC_FLAGS(STATUS, struct shadowipc_status,
+		   PAD(struct shadowipc_status), SHADOWIPC_STATUS_VALID_FLAGS),
 	DESC(UNSHARE, struct shadowipc_unshare, PAD(struct shadowipc_unshare)),
 	DESC_FLAGS(NS_FD, struct shadowipc_ns_fd, NO_FIELD,
-		   SHADOWIPC_NS_FD_WATCH),
+		   SHADOWIPC_NS_FD_VALID_FLAGS),
 	DESC(SETNS, struct shadowipc_setns, NO_FIELD),
 	DESC(NS_INFO, struct shadowipc_ns_info, PAD(struct shadowipc_ns_info)),
 	DESC(SHMGET, struct shadowipc_shmget, PAD(struct shadowipc_shmget)),

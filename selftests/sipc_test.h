@@ -73,7 +73,7 @@ static inline struct shadowipc_status sipc_status(void)
 {
 	struct shadowipc_status st;
 
-	if (shadowipc_status(&st))
+	if (shadowipc_status(&st, SHADOWIPC_STATUS_SETTLE))
 		memset(&st, 0xff, sizeof(st));
 	return st;
 }

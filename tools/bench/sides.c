@@ -164,7 +164,7 @@ static int sh_flush(void)
 {
 	struct shadowipc_status st;
 
-	return shadowipc_status(&st);	/* runs pending teardown first */
+	return shadowipc_status(&st, SHADOWIPC_STATUS_SETTLE);
 }
 
 static int sh_shmctl(int shmid, int cmd, struct shmid_ds *buf)

@@ -66,9 +66,10 @@ int shadowipc_version(void)
 	return (int)v.abi_version;
 }
 
-int shadowipc_status(struct shadowipc_status *st)
+int shadowipc_status(struct shadowipc_status *st, __u32 flags)
 {
 	memset(st, 0, sizeof(*st));
+	st->flags = flags;
 	return dev_ioctl(SHADOWIPC_IOC_STATUS, st);
 }
 

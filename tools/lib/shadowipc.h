@@ -21,7 +21,8 @@ int shadowipc_fd(void);
 void shadowipc_close(void);
 
 int shadowipc_version(void);
-int shadowipc_status(struct shadowipc_status *st);
+/* @flags: 0, or SHADOWIPC_STATUS_SETTLE to wait for pending teardown. */
+int shadowipc_status(struct shadowipc_status *st, __u32 flags);
 
 /* Namespaces. */
 int shadowipc_unshare(uint64_t *ns_id);

@@ -3,9 +3,10 @@
  * shadowipc: shadow System V IPC namespaces, driven through /dev/shadowipc.
  *
  * Every ioctl takes a struct of fixed-size types, naturally aligned, a
- * multiple of 8 bytes long. Pointers travel as __u64. Every "flags" field
- * is checked against its *_VALID_FLAGS mask and every "pad"/"reserved"
- * field must be zero, or the call fails with EINVAL. Output-only fields
+ * multiple of 8 bytes long. Pointers travel as __u64. A "flags" field
+ * takes the bits of its struct's *_VALID_FLAGS mask (STATUS and NS_FD
+ * have one), every other "flags" field and every "pad"/"reserved" field
+ * must be zero, or the call fails with EINVAL. Output-only fields
  * are ignored on input. The ioctl magic is 0xB8 (free in
  * Documentation/userspace-api/ioctl/ioctl-number.rst as of 6.1).
  *
@@ -51,8 +52,15 @@ struct shadowipc_version {
  * @handles: out: namespace handle fds open
  * @segments: out: shm segments in every namespace
  * @created: out: namespaces created since load (ids are never reused)
- * @flags: must be zero
+ * @flags: in: 0, or SHADOWIPC_STATUS_SETTLE
  * @pad: must be zero
+ *
+ * The counts are a snapshot: a namespace whose last member has just been
+ * reaped may still be being torn down on the module's workqueue.
+ * SHADOWIPC_STATUS_SETTLE, a test aid, first waits for that teardown
+ * (and drops the roots of real namespaces no longer used), so that counts
+ * read after waiting for a child are settled. It sleeps for as long as
+ * the pending teardown takes.
  */
 struct shadowipc_status {
 	__u64 namespaces;
@@ -63,6 +71,9 @@ struct shadowipc_status {
 	__u32 flags;
 	__u32 pad;
 };
+
+#define SHADOWIPC_STATUS_SETTLE		(1U << 0)	/* wait for teardown */
+#define SHADOWIPC_STATUS_VALID_FLAGS	SHADOWIPC_STATUS_SETTLE
 
 /**
  * struct shadowipc_unshare - move the calling thread into a new namespace
@@ -103,6 +114,7 @@ struct shadowipc_ns_fd {
 };
 
 #define SHADOWIPC_NS_FD_WATCH	(1U << 0)	/* watch, do not pin */
+#define SHADOWIPC_NS_FD_VALID_FLAGS	SHADOWIPC_NS_FD_WATCH
 
 /**
  * struct shadowipc_setns - move the calling thread into a namespace
