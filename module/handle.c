@@ -32,36 +32,6 @@ static int sipc_handle_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static long sipc_handle_drain(struct sipc_ns *ns, void __user *uarg)
-{
-	struct shadowipc_ns_drain d;
-	int err;
-
-	if (copy_from_user(&d, uarg, sizeof(d)))
-		return -EFAULT;
-	if (d.flags || d.pad)
-		return -EINVAL;
-	err = sipc_ns_drain(ns, &d);
-	if (err)
-		return err;
-	return copy_to_user(uarg, &d, sizeof(d)) ? -EFAULT : 0;
-}
-
-static long sipc_handle_ioctl(struct file *file, unsigned int cmd,
-			      unsigned long arg)
-{
-	switch (cmd) {
-	case SHADOWIPC_IOC_NS_INFO:
-		return sipc_ioctl_ns_info((void __user *)arg,
-					  file->private_data);
-	case SHADOWIPC_IOC_NS_DRAIN:
-		return sipc_handle_drain(file->private_data,
-					 (void __user *)arg);
-	default:
-		return -ENOTTY;
-	}
-}
-
 static __poll_t sipc_handle_poll(struct file *file, poll_table *pt)
 {
 	return sipc_ns_poll(file->private_data, file, pt);

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadowipc module entry: init/exit, the /dev/shadowipc misc device and
- * its ioctl dispatch. Each handler copies its argument in, checks flags
- * and padding, calls a typed core function and copies the result out;
- * the semantics live in ns.c, handle.c and shm.c.
+ * the ioctl dispatch of the device and of handle files. Each handler
+ * copies its argument in (copy_struct_from_user(), at the caller's size),
+ * checks flags and padding, calls a typed core function and copies the
+ * result out; the semantics live in ns.c, handle.c and shm.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mqueue.h>
+#include <linux/nospec.h>
 #include <linux/sem.h>
 #include <linux/signal.h>
 #include <linux/time64.h>
@@ -27,38 +30,57 @@ MODULE_PARM_DESC(mode, "Permission bits of /dev/shadowipc (default 0666)");
 
 struct workqueue_struct *sipc_wq;
 
-static long sipc_ioctl_version(void __user *uarg)
+/*
+ * Copy a handler's output back: as much of @karg as the caller's struct
+ * of @usize bytes holds. Bytes past @ksize are the caller's, untouched.
+ */
+static int sipc_copy_out(void __user *uarg, unsigned int usize,
+			 const void *karg, size_t ksize)
+{
+	return copy_to_user(uarg, karg, min_t(size_t, usize, ksize)) ?
+	       -EFAULT : 0;
+}
+
+static long sipc_ioctl_version(struct file *file, void __user *uarg,
+			       unsigned int usize)
 {
 	struct shadowipc_version v;
+	int err;
 
-	if (copy_from_user(&v, uarg, sizeof(v)))
-		return -EFAULT;
+	err = copy_struct_from_user(&v, sizeof(v), uarg, usize);
+	if (err)
+		return err;
 	if (v.flags)
 		return -EINVAL;
 	v.abi_version = SHADOWIPC_ABI_VERSION;
-	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
+	return sipc_copy_out(uarg, usize, &v, sizeof(v));
 }
 
-static long sipc_ioctl_status(void __user *uarg)
+static long sipc_ioctl_status(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct shadowipc_status st;
+	int err;
 
-	if (copy_from_user(&st, uarg, sizeof(st)))
-		return -EFAULT;
+	err = copy_struct_from_user(&st, sizeof(st), uarg, usize);
+	if (err)
+		return err;
 	if (st.flags & ~SHADOWIPC_STATUS_VALID_FLAGS || st.pad)
 		return -EINVAL;
 	sipc_fill_status(&st);
-	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+	return sipc_copy_out(uarg, usize, &st, sizeof(st));
 }
 
-static long sipc_ioctl_unshare(void __user *uarg)
+static long sipc_ioctl_unshare(struct file *file, void __user *uarg,
+			       unsigned int usize)
 {
 	struct shadowipc_unshare u;
 	struct sipc_ns *ns;
 	int err;
 
-	if (copy_from_user(&u, uarg, sizeof(u)))
-		return -EFAULT;
+	err = copy_struct_from_user(&u, sizeof(u), uarg, usize);
+	if (err)
+		return err;
 	if (u.flags || u.pad)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -72,49 +94,53 @@ static long sipc_ioctl_unshare(void __user *uarg)
 	sipc_ns_put(ns);
 	if (err)
 		return err;
-	return copy_to_user(uarg, &u, sizeof(u)) ? -EFAULT : 0;
+	return sipc_copy_out(uarg, usize, &u, sizeof(u));
 }
 
-static long sipc_ioctl_ns_fd(void __user *uarg)
+static long sipc_ioctl_ns_fd(struct file *file, void __user *uarg,
+			     unsigned int usize)
 {
 	struct shadowipc_ns_fd a;
-	struct file *file;
+	struct file *handle;
 	int fd, err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags & ~SHADOWIPC_NS_FD_VALID_FLAGS)
 		return -EINVAL;
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
 		return fd;
-	file = sipc_handle_create(a.pid, a.flags & SHADOWIPC_NS_FD_WATCH,
-				  &a.ns_id);
-	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
+	handle = sipc_handle_create(a.pid, a.flags & SHADOWIPC_NS_FD_WATCH,
+				    &a.ns_id);
+	if (IS_ERR(handle)) {
+		err = PTR_ERR(handle);
 		goto err_put_fd;
 	}
-	err = -EFAULT;
-	if (copy_to_user(uarg, &a, sizeof(a)))
+	err = sipc_copy_out(uarg, usize, &a, sizeof(a));
+	if (err)
 		goto err_fput;
-	fd_install(fd, file);
+	fd_install(fd, handle);
 	return fd;
 
 err_fput:
-	fput(file);
+	fput(handle);
 err_put_fd:
 	put_unused_fd(fd);
 	return err;
 }
 
-static long sipc_ioctl_setns(void __user *uarg)
+static long sipc_ioctl_setns(struct file *file, void __user *uarg,
+			     unsigned int usize)
 {
 	struct shadowipc_setns a;
 	struct sipc_ns *ns;
 	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags)
 		return -EINVAL;
 	ns = sipc_handle_ns_get(a.fd);
@@ -129,14 +155,16 @@ static long sipc_ioctl_setns(void __user *uarg)
  * NS_INFO on the device takes @fd (-1: the caller's namespace); on a
  * handle file (@handle_ns set) it describes that handle's namespace.
  */
-long sipc_ioctl_ns_info(void __user *uarg, struct sipc_ns *handle_ns)
+static long sipc_ns_info(void __user *uarg, unsigned int usize,
+			 struct sipc_ns *handle_ns)
 {
 	struct shadowipc_ns_info info;
 	struct sipc_ns *ns;
-	int fd;
+	int fd, err;
 
-	if (copy_from_user(&info, uarg, sizeof(info)))
-		return -EFAULT;
+	err = copy_struct_from_user(&info, sizeof(info), uarg, usize);
+	if (err)
+		return err;
 	if (info.flags || info.pad)
 		return -EINVAL;
 	fd = info.fd;
@@ -156,16 +184,48 @@ long sipc_ioctl_ns_info(void __user *uarg, struct sipc_ns *handle_ns)
 	sipc_ns_fill_info(ns, &info);
 	info.fd = fd;
 	sipc_ns_put(ns);
-	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+	return sipc_copy_out(uarg, usize, &info, sizeof(info));
 }
 
-static long sipc_ioctl_shmget(void __user *uarg)
+static long sipc_ioctl_ns_info(struct file *file, void __user *uarg,
+			       unsigned int usize)
+{
+	return sipc_ns_info(uarg, usize, NULL);
+}
+
+static long sipc_handle_ioctl_ns_info(struct file *file, void __user *uarg,
+				      unsigned int usize)
+{
+	return sipc_ns_info(uarg, usize, file->private_data);
+}
+
+static long sipc_handle_ioctl_ns_drain(struct file *file, void __user *uarg,
+				       unsigned int usize)
+{
+	struct shadowipc_ns_drain d;
+	int err;
+
+	err = copy_struct_from_user(&d, sizeof(d), uarg, usize);
+	if (err)
+		return err;
+	if (d.flags || d.pad)
+		return -EINVAL;
+	err = sipc_ns_drain(file->private_data, &d);
+	if (err)
+		return err;
+	return sipc_copy_out(uarg, usize, &d, sizeof(d));
+}
+
+static long sipc_ioctl_shmget(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_shmget a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -174,14 +234,16 @@ static long sipc_ioctl_shmget(void __user *uarg)
 	return sipc_shm_get(ns, a.key, a.size, a.shmflg);
 }
 
-static long sipc_ioctl_shmat(void __user *uarg)
+static long sipc_ioctl_shmat(struct file *file, void __user *uarg,
+			     unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_shmat a;
 	long err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -194,24 +256,30 @@ static long sipc_ioctl_shmat(void __user *uarg)
 	return put_user(a.addr, (u64 __user *)uarg) ? -EFAULT : 0;
 }
 
-static long sipc_ioctl_shmdt(void __user *uarg)
+static long sipc_ioctl_shmdt(struct file *file, void __user *uarg,
+			     unsigned int usize)
 {
 	struct shadowipc_shmdt a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	return sipc_shm_dt(a.addr);
 }
 
-static long sipc_ioctl_shmctl(void __user *uarg)
+static long sipc_ioctl_shmctl(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_shmctl a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -221,13 +289,16 @@ static long sipc_ioctl_shmctl(void __user *uarg)
 			    u64_to_user_ptr(a.buf));
 }
 
-static long sipc_ioctl_msgget(void __user *uarg)
+static long sipc_ioctl_msgget(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_msgget a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -236,15 +307,18 @@ static long sipc_ioctl_msgget(void __user *uarg)
 	return sipc_msg_get(ns, a.key, a.msgflg);
 }
 
-static long sipc_ioctl_msgsnd(void __user *uarg)
+static long sipc_ioctl_msgsnd(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_msgsnd a;
 	long __user *msgp;
 	long mtype;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	/* As msgsnd(2): the mtype is read before anything is checked. */
@@ -258,13 +332,16 @@ static long sipc_ioctl_msgsnd(void __user *uarg)
 			    a.msgsz, a.msgflg);
 }
 
-static long sipc_ioctl_msgrcv(void __user *uarg)
+static long sipc_ioctl_msgrcv(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_msgrcv a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -274,13 +351,16 @@ static long sipc_ioctl_msgrcv(void __user *uarg)
 			    a.msgsz, a.msgtyp, a.msgflg);
 }
 
-static long sipc_ioctl_msgctl(void __user *uarg)
+static long sipc_ioctl_msgctl(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_msgctl a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -290,13 +370,16 @@ static long sipc_ioctl_msgctl(void __user *uarg)
 			    u64_to_user_ptr(a.buf));
 }
 
-static long sipc_ioctl_semget(void __user *uarg)
+static long sipc_ioctl_semget(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_semget a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -305,14 +388,17 @@ static long sipc_ioctl_semget(void __user *uarg)
 	return sipc_sem_get(ns, a.key, a.nsems, a.semflg);
 }
 
-static long sipc_ioctl_semop(void __user *uarg)
+static long sipc_ioctl_semop(struct file *file, void __user *uarg,
+			     unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_semop a;
 	struct timespec64 ts;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	/* As semtimedop(2): the timeout is read first. */
@@ -325,13 +411,16 @@ static long sipc_ioctl_semop(void __user *uarg)
 			   a.timeout ? &ts : NULL);
 }
 
-static long sipc_ioctl_semctl(void __user *uarg)
+static long sipc_ioctl_semctl(struct file *file, void __user *uarg,
+			      unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_semctl a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -341,14 +430,17 @@ static long sipc_ioctl_semctl(void __user *uarg)
 			    a.arg);
 }
 
-static long sipc_ioctl_mq_open(void __user *uarg)
+static long sipc_ioctl_mq_open(struct file *file, void __user *uarg,
+			       unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_mq_open a;
 	struct mq_attr attr;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	/* As mq_open(2): the attributes are read first, O_CREAT or not. */
@@ -362,13 +454,16 @@ static long sipc_ioctl_mq_open(void __user *uarg)
 			    a.oflag, (umode_t)a.mode, a.attr ? &attr : NULL);
 }
 
-static long sipc_ioctl_mq_unlink(void __user *uarg)
+static long sipc_ioctl_mq_unlink(struct file *file, void __user *uarg,
+				 unsigned int usize)
 {
 	struct sipc_ns *ns;
 	struct shadowipc_mq_unlink a;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	ns = sipc_current_ns();
@@ -385,14 +480,16 @@ static int sipc_mq_get_timeout(u64 uts, struct timespec64 *ts)
 	return timespec64_valid(ts) ? 0 : -EINVAL;
 }
 
-static long sipc_ioctl_mq_timedsend(void __user *uarg)
+static long sipc_ioctl_mq_timedsend(struct file *file, void __user *uarg,
+				    unsigned int usize)
 {
 	struct shadowipc_mq_timedsend a;
 	struct timespec64 ts;
 	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags || a.pad)
 		return -EINVAL;
 	if (a.timeout) {
@@ -404,14 +501,16 @@ static long sipc_ioctl_mq_timedsend(void __user *uarg)
 				 a.timeout ? &ts : NULL);
 }
 
-static long sipc_ioctl_mq_timedreceive(void __user *uarg)
+static long sipc_ioctl_mq_timedreceive(struct file *file, void __user *uarg,
+				       unsigned int usize)
 {
 	struct shadowipc_mq_timedreceive a;
 	struct timespec64 ts;
 	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags)
 		return -EINVAL;
 	if (a.timeout) {
@@ -424,13 +523,16 @@ static long sipc_ioctl_mq_timedreceive(void __user *uarg)
 				    a.timeout ? &ts : NULL);
 }
 
-static long sipc_ioctl_mq_notify(void __user *uarg)
+static long sipc_ioctl_mq_notify(struct file *file, void __user *uarg,
+				 unsigned int usize)
 {
 	struct shadowipc_mq_notify a;
 	struct sigevent sev;
+	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags)
 		return -EINVAL;
 	if (a.sevp && copy_from_user(&sev, u64_to_user_ptr(a.sevp),
@@ -439,14 +541,16 @@ static long sipc_ioctl_mq_notify(void __user *uarg)
 	return sipc_mq_notify(a.fd, a.sevp ? &sev : NULL);
 }
 
-static long sipc_ioctl_mq_getsetattr(void __user *uarg)
+static long sipc_ioctl_mq_getsetattr(struct file *file, void __user *uarg,
+				     unsigned int usize)
 {
 	struct shadowipc_mq_getsetattr a;
 	struct mq_attr new, old;
 	long err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
+	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (err)
+		return err;
 	if (a.flags)
 		return -EINVAL;
 	if (a.newattr && copy_from_user(&new, u64_to_user_ptr(a.newattr),
@@ -463,61 +567,112 @@ static long sipc_ioctl_mq_getsetattr(void __user *uarg)
 	return 0;
 }
 
+/**
+ * struct sipc_ioc - how one ioctl number is dispatched
+ * @fn: its handler, given the argument and _IOC_SIZE() of the command
+ * @ver0: the size of its struct's first published version, the smallest
+ *	a program can have been built with
+ * @dirs: the _IOC_DIR()s it is issued with, as BIT(dir)
+ */
+struct sipc_ioc {
+	long (*fn)(struct file *file, void __user *uarg, unsigned int usize);
+	u16 ver0;
+	u8 dirs;
+};
+
+/*
+ * The entry of SHADOWIPC_IOC_<name>, whose struct is shadowipc_<sfx>, of
+ * @size0 bytes when first published. (@name is pasted at once: linux/ipc.h
+ * defines SEMCTL, SHMAT and others.)
+ */
+#define SIPC_IOC_DIRS(cmd, handler, sfx, size0, dirs_mask)		\
+	[_IOC_NR(cmd)] = {						\
+		.fn = (handler),					\
+		.ver0 = (size0) + BUILD_BUG_ON_ZERO(			\
+			sizeof(struct shadowipc_##sfx) < (size0)),	\
+		.dirs = (dirs_mask),					\
+	}
+#define SIPC_IOC(name, handler, sfx, size0)				\
+	SIPC_IOC_DIRS(SHADOWIPC_IOC_##name, handler, sfx, size0,	\
+		      BIT(_IOC_DIR(SHADOWIPC_IOC_##name)))
+/* ABI 1 numbered VERSION and STATUS _IOR: those numbers still work. */
+#define SIPC_IOC_WAS_IOR(name, handler, sfx, size0)			\
+	SIPC_IOC_DIRS(SHADOWIPC_IOC_##name, handler, sfx, size0,	\
+		      BIT(_IOC_DIR(SHADOWIPC_IOC_##name)) | BIT(_IOC_READ))
+
+static const struct sipc_ioc sipc_dev_iocs[] = {
+	SIPC_IOC_WAS_IOR(VERSION, sipc_ioctl_version, version, 8),
+	SIPC_IOC_WAS_IOR(STATUS, sipc_ioctl_status, status, 48),
+	SIPC_IOC(UNSHARE, sipc_ioctl_unshare, unshare, 16),
+	SIPC_IOC(NS_FD, sipc_ioctl_ns_fd, ns_fd, 16),
+	SIPC_IOC(SETNS, sipc_ioctl_setns, setns, 8),
+	SIPC_IOC(NS_INFO, sipc_ioctl_ns_info, ns_info, 176),
+	SIPC_IOC(SHMGET, sipc_ioctl_shmget, shmget, 24),
+	SIPC_IOC(SHMAT, sipc_ioctl_shmat, shmat, 24),
+	SIPC_IOC(SHMDT, sipc_ioctl_shmdt, shmdt, 16),
+	SIPC_IOC(SHMCTL, sipc_ioctl_shmctl, shmctl, 24),
+	SIPC_IOC(MSGGET, sipc_ioctl_msgget, msgget, 16),
+	SIPC_IOC(MSGSND, sipc_ioctl_msgsnd, msgsnd, 32),
+	SIPC_IOC(MSGRCV, sipc_ioctl_msgrcv, msgrcv, 40),
+	SIPC_IOC(MSGCTL, sipc_ioctl_msgctl, msgctl, 24),
+	SIPC_IOC(SEMGET, sipc_ioctl_semget, semget, 16),
+	SIPC_IOC(SEMOP, sipc_ioctl_semop, semop, 32),
+	SIPC_IOC(SEMCTL, sipc_ioctl_semctl, semctl, 24),
+	SIPC_IOC(MQ_OPEN, sipc_ioctl_mq_open, mq_open, 32),
+	SIPC_IOC(MQ_UNLINK, sipc_ioctl_mq_unlink, mq_unlink, 16),
+	SIPC_IOC(MQ_TIMEDSEND, sipc_ioctl_mq_timedsend, mq_timedsend, 40),
+	SIPC_IOC(MQ_TIMEDRECEIVE, sipc_ioctl_mq_timedreceive, mq_timedreceive, 40),
+	SIPC_IOC(MQ_NOTIFY, sipc_ioctl_mq_notify, mq_notify, 16),
+	SIPC_IOC(MQ_GETSETATTR, sipc_ioctl_mq_getsetattr, mq_getsetattr, 24),
+};
+
+/* A handle file takes NS_INFO and NS_DRAIN, on its namespace. */
+static const struct sipc_ioc sipc_handle_iocs[] = {
+	SIPC_IOC(NS_INFO, sipc_handle_ioctl_ns_info, ns_info, 176),
+	SIPC_IOC(NS_DRAIN, sipc_handle_ioctl_ns_drain, ns_drain, 72),
+};
+
+/*
+ * The rules of the uapi header's "Extending this ABI": a command is its
+ * magic, number and direction; its size is the caller's struct's, which
+ * the handler copies with copy_struct_from_user() and sipc_copy_out().
+ */
+static __always_inline long sipc_ioctl(const struct sipc_ioc *iocs,
+				       unsigned int nr_iocs, struct file *file,
+				       unsigned int cmd, unsigned long arg)
+{
+	const struct sipc_ioc *ioc;
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) != SHADOWIPC_IOC_MAGIC || nr >= nr_iocs)
+		return -ENOTTY;
+	ioc = &iocs[array_index_nospec(nr, nr_iocs)];
+	if (!ioc->fn || !(ioc->dirs & BIT(_IOC_DIR(cmd))))
+		return -ENOTTY;
+	if (_IOC_SIZE(cmd) < ioc->ver0)
+		return -EINVAL;
+	return ioc->fn(file, (void __user *)arg, _IOC_SIZE(cmd));
+}
+
 static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	void __user *uarg = (void __user *)arg;
+	return sipc_ioctl(sipc_dev_iocs, ARRAY_SIZE(sipc_dev_iocs), file, cmd,
+			  arg);
+}
 
-	switch (cmd) {
-	case SHADOWIPC_IOC_VERSION:
-		return sipc_ioctl_version(uarg);
-	case SHADOWIPC_IOC_STATUS:
-		return sipc_ioctl_status(uarg);
-	case SHADOWIPC_IOC_UNSHARE:
-		return sipc_ioctl_unshare(uarg);
-	case SHADOWIPC_IOC_NS_FD:
-		return sipc_ioctl_ns_fd(uarg);
-	case SHADOWIPC_IOC_SETNS:
-		return sipc_ioctl_setns(uarg);
-	case SHADOWIPC_IOC_NS_INFO:
-		return sipc_ioctl_ns_info(uarg, NULL);
-	case SHADOWIPC_IOC_SHMGET:
-		return sipc_ioctl_shmget(uarg);
-	case SHADOWIPC_IOC_SHMAT:
-		return sipc_ioctl_shmat(uarg);
-	case SHADOWIPC_IOC_SHMDT:
-		return sipc_ioctl_shmdt(uarg);
-	case SHADOWIPC_IOC_SHMCTL:
-		return sipc_ioctl_shmctl(uarg);
-	case SHADOWIPC_IOC_MSGGET:
-		return sipc_ioctl_msgget(uarg);
-	case SHADOWIPC_IOC_MSGSND:
-		return sipc_ioctl_msgsnd(uarg);
-	case SHADOWIPC_IOC_MSGRCV:
-		return sipc_ioctl_msgrcv(uarg);
-	case SHADOWIPC_IOC_MSGCTL:
-		return sipc_ioctl_msgctl(uarg);
-	case SHADOWIPC_IOC_SEMGET:
-		return sipc_ioctl_semget(uarg);
-	case SHADOWIPC_IOC_SEMOP:
-		return sipc_ioctl_semop(uarg);
-	case SHADOWIPC_IOC_SEMCTL:
-		return sipc_ioctl_semctl(uarg);
-	case SHADOWIPC_IOC_MQ_OPEN:
-		return sipc_ioctl_mq_open(uarg);
-	case SHADOWIPC_IOC_MQ_UNLINK:
-		return sipc_ioctl_mq_unlink(uarg);
-	case SHADOWIPC_IOC_MQ_TIMEDSEND:
-		return sipc_ioctl_mq_timedsend(uarg);
-	case SHADOWIPC_IOC_MQ_TIMEDRECEIVE:
-		return sipc_ioctl_mq_timedreceive(uarg);
-	case SHADOWIPC_IOC_MQ_NOTIFY:
-		return sipc_ioctl_mq_notify(uarg);
-	case SHADOWIPC_IOC_MQ_GETSETATTR:
-		return sipc_ioctl_mq_getsetattr(uarg);
-	default:
-		return -ENOTTY;
-	}
+/**
+ * sipc_handle_ioctl() - a handle file's unlocked_ioctl
+ * @file: the handle
+ * @cmd: the command
+ * @arg: its argument
+ *
+ * Return: as the command documents in the uapi header.
+ */
+long sipc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return sipc_ioctl(sipc_handle_iocs, ARRAY_SIZE(sipc_handle_iocs), file,
+			  cmd, arg);
 }
 
 /**
@@ -566,33 +721,21 @@ static struct miscdevice sipc_misc = {
 	.fops = &sipc_dev_fops,
 };
 
+/*
+ * The ioctl structs' sizes are checked against their first published
+ * ones in the dispatch tables; these are the layouts shared otherwise.
+ */
 static void sipc_check_abi(void)
 {
-	BUILD_BUG_ON(sizeof(struct shadowipc_version) != 8);
-	BUILD_BUG_ON(sizeof(struct shadowipc_status) != 48);
-	BUILD_BUG_ON(sizeof(struct shadowipc_unshare) != 16);
-	BUILD_BUG_ON(sizeof(struct shadowipc_ns_fd) != 16);
-	BUILD_BUG_ON(sizeof(struct shadowipc_setns) != 8);
 	BUILD_BUG_ON(sizeof(struct shadowipc_limits) != 72);
-	BUILD_BUG_ON(sizeof(struct shadowipc_ns_info) != 176);
-	BUILD_BUG_ON(sizeof(struct shadowipc_ns_drain) != 72);
-	BUILD_BUG_ON(sizeof(struct shadowipc_shmget) != 24);
-	BUILD_BUG_ON(sizeof(struct shadowipc_shmat) != 24);
-	BUILD_BUG_ON(sizeof(struct shadowipc_shmdt) != 16);
-	BUILD_BUG_ON(sizeof(struct shadowipc_shmctl) != 24);
-	BUILD_BUG_ON(sizeof(struct shadowipc_msgget) != 16);
-	BUILD_BUG_ON(sizeof(struct shadowipc_msgsnd) != 32);
-	BUILD_BUG_ON(sizeof(struct shadowipc_msgrcv) != 40);
-	BUILD_BUG_ON(sizeof(struct shadowipc_msgctl) != 24);
-	BUILD_BUG_ON(sizeof(struct shadowipc_semget) != 16);
-	BUILD_BUG_ON(sizeof(struct shadowipc_semop) != 32);
-	BUILD_BUG_ON(sizeof(struct shadowipc_semctl) != 24);
-	BUILD_BUG_ON(sizeof(struct shadowipc_mq_open) != 32);
-	BUILD_BUG_ON(sizeof(struct shadowipc_mq_unlink) != 16);
-	BUILD_BUG_ON(sizeof(struct shadowipc_mq_timedsend) != 40);
-	BUILD_BUG_ON(sizeof(struct shadowipc_mq_timedreceive) != 40);
-	BUILD_BUG_ON(sizeof(struct shadowipc_mq_notify) != 16);
-	BUILD_BUG_ON(sizeof(struct shadowipc_mq_getsetattr) != 24);
+	/* SHADOWIPC_KEYS_SIZE: a head page, then 32-byte slots, whole pages */
+	BUILD_BUG_ON(sizeof(struct shadowipc_key_slot) != 32);
+	BUILD_BUG_ON(SHADOWIPC_KEYS_HEAD_SIZE != PAGE_SIZE);
+	BUILD_BUG_ON(sizeof(struct shadowipc_keys_head) >
+		     SHADOWIPC_KEYS_HEAD_SIZE);
+	BUILD_BUG_ON(PAGE_SIZE % sizeof(struct shadowipc_key_slot));
+	BUILD_BUG_ON(!PAGE_ALIGNED(SHADOWIPC_KEYS_SIZE));
+	BUILD_BUG_ON(sizeof(struct shadowipc_view) > PAGE_SIZE);
 }
 
 static int __init sipc_init(void)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Every malformed-input class gets the errno the uapi header documents,
- * one test per class per ioctl: EINVAL for an unknown flag bit or a non-zero
- * pad/reserved field, EFAULT for a bad pointer, ENOTTY for a wrong size
- * (the size is part of the command number) or an unknown number.
+ * one test per class per ioctl: EINVAL for an unknown flag bit (outside
+ * the struct's *_VALID_FLAGS), a non-zero pad/reserved field or a size
+ * below the struct's, E2BIG for a larger struct with a non-zero tail,
+ * EFAULT for a bad pointer, ENOTTY for a wrong direction or an unknown
+ * number. (abi_test.c: larger and smaller structs that work.)
  */
 #include <stddef.h>
 #include <sys/ioctl.h>
@@ -21,20 +23,22 @@ struct cmd_desc {
 	size_t flags_off;	/* NO_FIELD when the struct has none */
 	size_t pad_off;
 	__u32 valid_flags;	/* the flag bits the header defines */
+	bool was_ior;		/* also works as ABI 1's _IOR number */
 };
 
-#define DESC_FLAGS(c, type, pad, valid) {				\
+#define DESC_ALL(c, type, pad, valid, ior) {				\
 	.name = #c, .cmd = SHADOWIPC_IOC_##c, .size = sizeof(type),	\
 	.flags_off = offsetof(type, flags), .pad_off = (pad),		\
-	.valid_flags = (valid),						\
+	.valid_flags = (valid), .was_ior = (ior),			\
 }
+#define DESC_FLAGS(c, type, pad, valid)	DESC_ALL(c, type, pad, valid, false)
 #define DESC(c, type, pad)	DESC_FLAGS(c, type, pad, 0)
 #define PAD(type) offsetof(type, pad)
 
 static const struct cmd_desc cmds[] = {
-	DESC(VERSION, struct shadowipc_version, NO_FIELD),
-	DESC_FLAGS(STATUS, struct shadowipc_status,
-		   PAD(struct shadowipc_status), SHADOWIPC_STATUS_VALID_FLAGS),
+	DESC_ALL(VERSION, struct shadowipc_version, NO_FIELD, 0, true),
+	DESC_ALL(STATUS, struct shadowipc_status, PAD(struct shadowipc_status),
+		 SHADOWIPC_STATUS_VALID_FLAGS, true),
 	DESC(UNSHARE, struct shadowipc_unshare, PAD(struct shadowipc_unshare)),
 	DESC_FLAGS(NS_FD, struct shadowipc_ns_fd, NO_FIELD,
 		   SHADOWIPC_NS_FD_VALID_FLAGS),
@@ -182,30 +186,37 @@ TEST_F(bad, kernel_pointer_is_efault)
 				(void *)0xffff888000000000UL));
 }
 
-TEST_F(bad, larger_size_is_enotty)
+TEST_F(bad, larger_size_with_nonzero_tail_is_e2big)
 {
 	const struct cmd_desc *d = &cmds[variant->idx];
 
-	EXPECT_EQ(ENOTTY, issue(self->fd, resized(d->cmd, d->size + 8),
-				self->buf));
+	self->buf[d->size + 7] = 1;
+	EXPECT_EQ(E2BIG, issue(self->fd, resized(d->cmd, d->size + 8),
+			       self->buf));
 }
 
-TEST_F(bad, smaller_size_is_enotty)
+TEST_F(bad, smaller_size_is_einval)
 {
 	const struct cmd_desc *d = &cmds[variant->idx];
 
-	EXPECT_EQ(ENOTTY, issue(self->fd, resized(d->cmd, d->size - 8),
+	EXPECT_EQ(EINVAL, issue(self->fd, resized(d->cmd, d->size - 8),
 				self->buf));
 }
 
 TEST_F(bad, other_direction_is_enotty)
 {
 	const struct cmd_desc *d = &cmds[variant->idx];
-	unsigned long dir = _IOC_DIR(d->cmd) ^ _IOC_WRITE;
-	unsigned long cmd = _IOC(dir, _IOC_TYPE(d->cmd), _IOC_NR(d->cmd),
-				 _IOC_SIZE(d->cmd));
+	unsigned long dir;
 
-	EXPECT_EQ(ENOTTY, issue(self->fd, cmd, self->buf));
+	for (dir = _IOC_NONE; dir <= (_IOC_READ | _IOC_WRITE); dir++) {
+		if (dir == _IOC_DIR(d->cmd) || (dir == _IOC_READ && d->was_ior))
+			continue;
+		EXPECT_EQ(ENOTTY, issue(self->fd, _IOC(dir, _IOC_TYPE(d->cmd),
+						       _IOC_NR(d->cmd),
+						       _IOC_SIZE(d->cmd)),
+					self->buf))
+			TH_LOG("%s direction %lu", d->name, dir);
+	}
 }
 
 TEST_F(bad, unknown_nr_next_to_it_is_enotty)

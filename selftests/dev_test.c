@@ -79,17 +79,20 @@ TEST_F(dev, other_magic_is_enotty)
 	EXPECT_EQ(ENOTTY, errno);
 }
 
-TEST_F(dev, wrong_size_is_enotty)
+TEST_F(dev, size_is_the_callers_struct)
 {
 	struct { struct shadowipc_version v; __u64 more; } big = { 0 };
 	__u32 small = 0;
 
+	ASSERT_EQ(0, ioctl(self->fd, _IOWR(SHADOWIPC_IOC_MAGIC, 0x00, big), &big));
+	EXPECT_EQ(SHADOWIPC_ABI_VERSION, big.v.abi_version);
+	big.more = 1;
 	errno = 0;
-	EXPECT_EQ(-1, ioctl(self->fd, _IOR(SHADOWIPC_IOC_MAGIC, 0x00, big), &big));
-	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IOWR(SHADOWIPC_IOC_MAGIC, 0x00, big), &big));
+	EXPECT_EQ(E2BIG, errno);
 	errno = 0;
-	EXPECT_EQ(-1, ioctl(self->fd, _IOR(SHADOWIPC_IOC_MAGIC, 0x00, __u32), &small));
-	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IOWR(SHADOWIPC_IOC_MAGIC, 0x00, __u32), &small));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_F(dev, null_argument_is_efault)

@@ -10,10 +10,25 @@
  * are ignored on input. The ioctl magic is 0xB8 (free in
  * Documentation/userspace-api/ioctl/ioctl-number.rst as of 6.1).
  *
+ * Extending this ABI: a struct only ever grows, at its end, by fields
+ * whose zero value means "as before"; its command keeps its number
+ * (_IOC_NR), direction and type, and only the size (_IOC_SIZE) changes.
+ * The module takes the size from the command, as openat2(2) and clone3(2)
+ * take theirs: a struct larger than the module's is accepted when every
+ * byte past the module's struct is zero (else E2BIG), one smaller than
+ * the module's is zero-extended, and one smaller than the first published
+ * version of its struct is EINVAL. Output is written back up to the
+ * smaller of the two sizes; bytes past the module's struct are left as
+ * the caller had them. So a program built against an older or a newer
+ * header works with the module, as long as it does not ask for
+ * something the module does not have.
+ *
  * Errors common to every command:
- *  ENOTTY  unknown command (including a known number with a wrong size)
+ *  ENOTTY  unknown command: a wrong magic, number or direction
+ *  EINVAL  a size below the first published struct's, an unknown flag
+ *	    bit, or a non-zero pad/reserved field
+ *  E2BIG   a larger struct with a non-zero byte past the module's struct
  *  EFAULT  the argument (or a buffer it points to) is not accessible
- *  EINVAL  an unknown flag bit, or a non-zero pad/reserved field
  *
  * The System V commands (SHM*, MSG*, SEM*) return exactly what the matching system
  * call returns on x86_64 Linux 6.1 (the same checks in the same order,
@@ -635,8 +650,8 @@ static inline __u32 shadowipc_key_hash(__s32 key)
 }
 
 /* 0x00-0x0f: module */
-#define SHADOWIPC_IOC_VERSION	_IOR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
-#define SHADOWIPC_IOC_STATUS	_IOR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
+#define SHADOWIPC_IOC_VERSION	_IOWR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
+#define SHADOWIPC_IOC_STATUS	_IOWR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
 /* 0x10-0x1f: namespaces */
 #define SHADOWIPC_IOC_UNSHARE	_IOWR(SHADOWIPC_IOC_MAGIC, 0x10, struct shadowipc_unshare)
 #define SHADOWIPC_IOC_NS_FD	_IOWR(SHADOWIPC_IOC_MAGIC, 0x11, struct shadowipc_ns_fd)
