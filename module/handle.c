@@ -41,7 +41,7 @@ static const struct file_operations sipc_handle_fops = {
 	.owner = THIS_MODULE,
 	.release = sipc_handle_release,
 	.unlocked_ioctl = sipc_handle_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
+	.compat_ioctl = sipc_compat_ioctl,
 	.poll = sipc_handle_poll,
 	.llseek = noop_llseek,
 };

@@ -308,8 +308,9 @@ extern struct sipc_ns sipc_init_ns;
 extern struct workqueue_struct *sipc_wq;
 extern unsigned int sipc_max_namespaces;
 
-/* main.c: the ioctls of handle files; the device's mmap */
+/* main.c: the ioctls of handle files, 32-bit callers; the device's mmap */
 long sipc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+long sipc_compat_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 struct vm_area_struct;
 int sipc_vma_read_only(struct vm_area_struct *vma, unsigned long size);
 

@@ -676,6 +676,22 @@ long sipc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 }
 
 /**
+ * sipc_compat_ioctl() - refuse 32-bit callers
+ * @file: the device or a handle
+ * @cmd: the command
+ * @arg: its argument
+ *
+ * The structs behind the ioctls' pointers are x86_64's (struct shmid_ds,
+ * mq_attr, sigevent, timespecs), which a 32-bit caller does not have.
+ *
+ * Return: -EOPNOTSUPP.
+ */
+long sipc_compat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return -EOPNOTSUPP;
+}
+
+/**
  * sipc_vma_read_only() - check and seal a read-only mapping of the device
  * @vma: the mapping
  * @size: the only length it may have
@@ -711,7 +727,7 @@ static const struct file_operations sipc_dev_fops = {
 	.owner = THIS_MODULE,
 	.mmap = sipc_dev_mmap,
 	.unlocked_ioctl = sipc_dev_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
+	.compat_ioctl = sipc_compat_ioctl,
 	.llseek = noop_llseek,
 };
 

@@ -23,12 +23,17 @@
  * header works with the module, as long as it does not ask for
  * something the module does not have.
  *
+ * 32-bit callers (ia32 and x32 compat system calls) are refused: every
+ * ioctl from them fails with EOPNOTSUPP. The structs behind the pointers
+ * (struct shmid_ds, mq_attr, sigevent, timespecs) are the x86_64 ones.
+ *
  * Errors common to every command:
  *  ENOTTY  unknown command: a wrong magic, number or direction
  *  EINVAL  a size below the first published struct's, an unknown flag
  *	    bit, or a non-zero pad/reserved field
  *  E2BIG   a larger struct with a non-zero byte past the module's struct
  *  EFAULT  the argument (or a buffer it points to) is not accessible
+ *  EOPNOTSUPP  a 32-bit caller
  *
  * The System V commands (SHM*, MSG*, SEM*) return exactly what the matching system
  * call returns on x86_64 Linux 6.1 (the same checks in the same order,
