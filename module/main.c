@@ -572,7 +572,8 @@ static long sipc_ioctl_mq_getsetattr(struct file *file, void __user *uarg,
  * @fn: its handler, given the argument and _IOC_SIZE() of the command
  * @ver0: the size of its struct's first published version, the smallest
  *	a program can have been built with
- * @dirs: the _IOC_DIR()s it is issued with, as BIT(dir)
+ * @dirs: the _IOC_DIR()s it is issued with, as BIT(dir); none for a number
+ *	that is not a command
  */
 struct sipc_ioc {
 	long (*fn)(struct file *file, void __user *uarg, unsigned int usize);
@@ -647,7 +648,7 @@ static __always_inline long sipc_ioctl(const struct sipc_ioc *iocs,
 	if (_IOC_TYPE(cmd) != SHADOWIPC_IOC_MAGIC || nr >= nr_iocs)
 		return -ENOTTY;
 	ioc = &iocs[array_index_nospec(nr, nr_iocs)];
-	if (!ioc->fn || !(ioc->dirs & BIT(_IOC_DIR(cmd))))
+	if (!(ioc->dirs & BIT(_IOC_DIR(cmd))))
 		return -ENOTTY;
 	if (_IOC_SIZE(cmd) < ioc->ver0)
 		return -EINVAL;
