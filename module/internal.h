@@ -10,6 +10,7 @@
 #include <linux/ipc.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/rbtree_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/refcount.h>
@@ -41,7 +42,7 @@
  *   sipc_mq.lock                (one POSIX queue; a leaf, sleeps with
  *                               schedule() only after dropping it)
  *   sipc_ns_lock, sipc_roots_lock, sipc_task table bucket locks,
- *   sipc_views_lock:            leaves, taken alone
+ *   sipc_views_lock, shm_spare_lock: leaves, taken alone
  *   sipc_ucounts_lock           (per-user budgets, ucount.c; a leaf, also
  *                               taken under a segment's sipc_perm.lock
  *                               by SHM_LOCK)
@@ -70,6 +71,8 @@
  * - sipc_ucounts_lock: the per-user budgets of every user namespace.
  * - sipc_roots_lock: the table of root shadow namespaces by real IPC
  *   namespace (realns.c; lookups: RCU) and each root's @mapped.
+ * - shm_spare_lock: the spare shmem files that shm_file.c keeps from
+ *   destroyed segments for the next shmget() of the same size and flags.
  * - shm_attach_file.lock: an attach file's namespace pointer, cleared when
  *   its segment is destroyed (the file may outlive the namespace).
  *
@@ -407,6 +410,23 @@ void sipc_view_unsure(struct mm_struct *mm);
 int sipc_view_mmap(struct vm_area_struct *vma);
 
 /* ids.c: generic id/key tables and permission rules (ipc/util.c) */
+
+/**
+ * sipc_set_pid() - make an object's pid field @pid
+ * @slot: the field (an lspid, lrpid, sempid or lprid), holding a reference
+ * @pid: the thread group (or thread) to record; NULL for none
+ *
+ * Context: the lock that guards @slot held (the object's, or a
+ * semaphore's own).
+ */
+static inline void sipc_set_pid(struct pid **slot, struct pid *pid)
+{
+	if (*slot == pid)
+		return;
+	put_pid(*slot);
+	*slot = get_pid(pid);
+}
+
 int sipc_ids_module_init(void);
 void sipc_ids_module_exit(void);
 void sipc_ids_init(struct sipc_ids *ids, struct sipc_ns *ns, enum sipc_kind kind);

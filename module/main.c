@@ -4,7 +4,8 @@
  * the ioctl dispatch of the device and of handle files. Each handler
  * copies its argument in (copy_struct_from_user(), at the caller's size),
  * checks flags and padding, calls a typed core function and copies the
- * result out; the semantics live in ns.c, handle.c and shm.c.
+ * result out; the semantics live in the cores: ns.c and handle.c
+ * (namespaces), shm.c, msg.c, sem.c and mqueue.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

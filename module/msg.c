@@ -278,15 +278,6 @@ static void msq_free_rcu(struct rcu_head *rcu)
 	kfree(msq_of(container_of(rcu, struct sipc_perm, rcu)));
 }
 
-/* Make @*slot the thread group (or thread) @pid. Context: queue locked. */
-static void msq_set_pid(struct pid **slot, struct pid *pid)
-{
-	if (*slot == pid)
-		return;
-	put_pid(*slot);
-	*slot = get_pid(pid);
-}
-
 /* Would a message of @msgsz bytes fit? Context: queue locked. */
 static bool msg_fits(struct sipc_msq *msq, size_t msgsz)
 {
@@ -408,7 +399,7 @@ static bool msg_hand_off(struct sipc_msq *msq, struct sipc_msg *msg,
 			continue;
 		}
 		/* Linux records the receiving thread here, not its group. */
-		msq_set_pid(&msq->lrpid, task_pid(msr->tsk));
+		sipc_set_pid(&msq->lrpid, task_pid(msr->tsk));
 		msq->rtime = ktime_get_real_seconds();
 		msg_receiver_answer(msr, msg, wq);
 		return true;
@@ -627,7 +618,7 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 			goto out_unlock;
 	}
 
-	msq_set_pid(&msq->lspid, task_tgid(current));
+	sipc_set_pid(&msq->lspid, task_tgid(current));
 	msq->stime = ktime_get_real_seconds();
 	if (!msg_hand_off(msq, msg, &wq)) {
 		list_add_tail(&msg->list, &msq->messages);
@@ -709,7 +700,7 @@ static void msg_take(struct sipc_ns *ns, struct sipc_msq *msq,
 	list_del(&msg->list);
 	msq->qnum--;
 	msq->rtime = ktime_get_real_seconds();
-	msq_set_pid(&msq->lrpid, task_tgid(current));
+	sipc_set_pid(&msq->lrpid, task_tgid(current));
 	msq->cbytes -= msg->size;
 	atomic_long_sub(msg->size, &ns->msg_bytes);
 	atomic_long_dec(&ns->msg_hdrs);

@@ -218,15 +218,6 @@ static void sem_free_rcu(struct rcu_head *rcu)
 	kvfree(sem_of(container_of(rcu, struct sipc_perm, rcu)));
 }
 
-/* Make @*slot the thread group @pid (NULL: none). */
-static void sem_set_pid(struct pid **slot, struct pid *pid)
-{
-	if (*slot == pid)
-		return;
-	put_pid(*slot);
-	*slot = get_pid(pid);
-}
-
 /*
  * sem_complex_enter() - enter global mode, or stay in it longer
  * (complexmode_enter())
@@ -412,7 +403,7 @@ static int sem_perform_dup(struct sipc_sem *sma, struct sem_queue *q)
 		curr->val = result;
 	}
 	for (sop = sops; sop < sops + q->nsops; sop++)
-		sem_set_pid(&sma->sems[sop->sem_num].pid, q->pid);
+		sipc_set_pid(&sma->sems[sop->sem_num].pid, q->pid);
 	return 0;
 
 would_block:
@@ -475,7 +466,7 @@ static int sem_perform(struct sipc_sem *sma, struct sem_queue *q)
 		if (sop->sem_flg & SEM_UNDO)
 			un->semadj[sop->sem_num] -= sop->sem_op;
 		curr->val += sop->sem_op;
-		sem_set_pid(&curr->pid, q->pid);
+		sipc_set_pid(&curr->pid, q->pid);
 	}
 	return 0;
 
@@ -961,7 +952,7 @@ static bool sem_undo_apply_one(struct sipc_undo_list *ulp)
 		if (!un->semadj[i])
 			continue;
 		sem->val = clamp(sem->val + un->semadj[i], 0, SEMVMX);
-		sem_set_pid(&sem->pid, task_tgid(current));
+		sipc_set_pid(&sem->pid, task_tgid(current));
 	}
 	sem_smart_update(sma, NULL, 0, true, &wakes);
 	kvfree_rcu(un, rcu);
@@ -1108,7 +1099,7 @@ static void sem_freeary(struct sipc_ids *ids, struct sipc_perm *perm)
 			sem_queue_unlink(sma, q);
 			sem_queue_wake(q, -EIDRM, &wakes);
 		}
-		sem_set_pid(&sem->pid, NULL);
+		sipc_set_pid(&sem->pid, NULL);
 	}
 	sipc_ids_rmid(ids, perm);
 	sem_unlock_all(sma);
@@ -1569,7 +1560,7 @@ static int semctl_all(struct sipc_ns *ns, int semid, int cmd,
 			continue;
 		}
 		sem->val = vals[i];
-		sem_set_pid(&sem->pid, task_tgid(current));
+		sipc_set_pid(&sem->pid, task_tgid(current));
 	}
 	if (cmd == SETALL) {
 		sem_clear_semadj(sma, -1);
@@ -1671,7 +1662,7 @@ static int semctl_setval(struct sipc_ns *ns, int semid, int semnum, int val)
 	sem = &sma->sems[semnum];
 	sem_clear_semadj(sma, semnum);
 	sem->val = val;
-	sem_set_pid(&sem->pid, task_tgid(current));
+	sipc_set_pid(&sem->pid, task_tgid(current));
 	sma->ctime = ktime_get_real_seconds();
 	sem_smart_update(sma, NULL, 0, false, &wakes);
 	err = 0;

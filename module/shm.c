@@ -145,19 +145,6 @@ static void shm_free_rcu(struct rcu_head *rcu)
 	kfree(shm_of(container_of(rcu, struct sipc_perm, rcu)));
 }
 
-/* Make @shp's last attacher or detacher the calling thread group. */
-static void shm_set_lprid(struct sipc_shm *shp)
-{
-	struct pid *pid = task_tgid(current);
-
-	lockdep_assert_held(&shp->perm.lock);
-
-	if (shp->lprid == pid)
-		return;
-	put_pid(shp->lprid);
-	shp->lprid = get_pid(pid);
-}
-
 /*
  * shm_may_destroy() - no attach left, and IPC_RMID'd or shm_rmid_forced
  *
@@ -663,7 +650,7 @@ int sipc_shm_vma_open(struct sipc_ns *ns, int id, struct file *shm_file)
 		return -EINVAL;
 	}
 	shp->atim = ktime_get_real_seconds();
-	shm_set_lprid(shp);
+	sipc_set_pid(&shp->lprid, task_tgid(current));
 	shp->nattch++;
 	shm_unlock(shp);
 	return 0;
@@ -690,7 +677,7 @@ void sipc_shm_vma_close(struct sipc_ns *ns, int id)
 	/* The attach being closed pinned the segment: it must be there. */
 	if (WARN_ON_ONCE(IS_ERR(shp)))
 		return;
-	shm_set_lprid(shp);
+	sipc_set_pid(&shp->lprid, task_tgid(current));
 	shp->dtim = ktime_get_real_seconds();
 	done = shm_nattch_put_unless_last(shp);
 	shm_unlock(shp);
