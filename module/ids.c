@@ -171,10 +171,10 @@ static int ids_alloc_idx(struct sipc_ids *ids, struct sipc_perm *new)
 }
 
 /* The limit on a kind's object count, which sipc_ids_add() checks. */
-static const enum sipc_check ids_mni_check[SIPC_NR_IDS] = {
-	[SIPC_SHM] = SIPC_CHECK_SHMMNI,
-	[SIPC_MSG] = SIPC_CHECK_MSGMNI,
-	[SIPC_SEM] = SIPC_CHECK_SEMMNI,
+static const enum shadowipc_check ids_mni_check[SIPC_NR_IDS] = {
+	[SIPC_SHM] = SHADOWIPC_CHECK_SHMMNI,
+	[SIPC_MSG] = SHADOWIPC_CHECK_MSGMNI,
+	[SIPC_SEM] = SHADOWIPC_CHECK_SEMMNI,
 };
 
 /**
@@ -416,7 +416,7 @@ int sipc_ipcperms(struct sipc_ns *ns, struct sipc_perm *perm, short flag)
 		granted >>= 3;
 	if ((requested & ~granted & 0007) &&
 	    !ns_capable(ns->user_ns, CAP_IPC_OWNER))
-		return sipc_refuse(ns, SIPC_CHECK_PERM, -EACCES, requested & 0007,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_PERM, -EACCES, requested & 0007,
 				   0, granted & 0007);
 	return 0;
 }
@@ -447,7 +447,7 @@ struct sipc_perm *sipc_ctl_obtain_check(struct sipc_ids *ids, int id)
 	if (uid_eq(euid, perm->cuid) || uid_eq(euid, perm->uid) ||
 	    ns_capable(ids->ns->user_ns, CAP_SYS_ADMIN))
 		return perm;
-	return ERR_PTR(sipc_refuse(ids->ns, SIPC_CHECK_OWNER, -EPERM, 0, 0, 0));
+	return ERR_PTR(sipc_refuse(ids->ns, SHADOWIPC_CHECK_OWNER, -EPERM, 0, 0, 0));
 }
 
 /**

@@ -296,7 +296,7 @@ static int mq_permission(struct sipc_ns *ns, struct sipc_mq *q, int mask)
 		return 0;
 	if (mask == MAY_READ && capable(CAP_DAC_READ_SEARCH))
 		return 0;
-	return sipc_refuse(ns, SIPC_CHECK_PERM, -EACCES, mask & 7, 0, bits & 7);
+	return sipc_refuse(ns, SHADOWIPC_CHECK_PERM, -EACCES, mask & 7, 0, bits & 7);
 }
 
 /*
@@ -338,7 +338,7 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	spin_unlock(&sipc_mq_lock);
 	if (count >= READ_ONCE(ns->limits.mq_queues_max) &&
 	    !capable(CAP_SYS_RESOURCE))
-		return ERR_PTR(sipc_refuse(ns, SIPC_CHECK_MQ_QUEUES_MAX, -ENOSPC,
+		return ERR_PTR(sipc_refuse(ns, SHADOWIPC_CHECK_MQ_QUEUES_MAX, -ENOSPC,
 					   1, count,
 					   READ_ONCE(ns->limits.mq_queues_max)));
 
@@ -356,11 +356,11 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 		if (maxmsg > MQ_HARD_MSGMAX || msgsize > MQ_HARD_MSGSIZEMAX)
 			return ERR_PTR(-EINVAL);
 	} else if (maxmsg > READ_ONCE(ns->limits.mq_msg_max)) {
-		return ERR_PTR(sipc_refuse(ns, SIPC_CHECK_MQ_MSG_MAX, -EINVAL,
+		return ERR_PTR(sipc_refuse(ns, SHADOWIPC_CHECK_MQ_MSG_MAX, -EINVAL,
 					   maxmsg, 0,
 					   READ_ONCE(ns->limits.mq_msg_max)));
 	} else if (msgsize > READ_ONCE(ns->limits.mq_msgsize_max)) {
-		return ERR_PTR(sipc_refuse(ns, SIPC_CHECK_MQ_MSGSIZE_MAX,
+		return ERR_PTR(sipc_refuse(ns, SHADOWIPC_CHECK_MQ_MSGSIZE_MAX,
 					   -EINVAL, msgsize, 0,
 					   READ_ONCE(ns->limits.mq_msgsize_max)));
 	}
@@ -397,7 +397,7 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 				     rlimit(RLIMIT_MSGQUEUE), false, GFP_KERNEL);
 	if (IS_ERR_OR_NULL(q->acct)) {
 		err = q->acct ? PTR_ERR(q->acct) :
-			sipc_refuse(ns, SIPC_CHECK_MSGQUEUE, -EMFILE, bytes, 0,
+			sipc_refuse(ns, SHADOWIPC_CHECK_MSGQUEUE, -EMFILE, bytes, 0,
 				    rlimit(RLIMIT_MSGQUEUE));
 		kfree(q);
 		return ERR_PTR(err);

@@ -578,7 +578,7 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 	long err;
 
 	if (msgsz > READ_ONCE(ns->limits.msgmax))
-		return sipc_refuse(ns, SIPC_CHECK_MSGMAX, -EINVAL, msgsz, 0,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_MSGMAX, -EINVAL, msgsz, 0,
 				   READ_ONCE(ns->limits.msgmax));
 	if ((long)msgsz < 0 || msqid < 0)
 		return -EINVAL;
@@ -609,7 +609,7 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 		if (msg_fits(msq, msgsz))
 			break;
 		if (msgflg & IPC_NOWAIT) {
-			err = sipc_refuse(ns, SIPC_CHECK_MSGMNB, -EAGAIN, msgsz,
+			err = sipc_refuse(ns, SHADOWIPC_CHECK_MSGMNB, -EAGAIN, msgsz,
 					  msq->cbytes, msq->qbytes);
 			goto out_unlock;
 		}
@@ -967,7 +967,7 @@ static int msgctl_down(struct sipc_ns *ns, int msqid, int cmd,
 	}
 	if ((unsigned int)qbytes > READ_ONCE(ns->limits.msgmnb) &&
 	    !capable(CAP_SYS_RESOURCE)) {
-		err = sipc_refuse(ns, SIPC_CHECK_MSGMNB, -EPERM,
+		err = sipc_refuse(ns, SHADOWIPC_CHECK_MSGMNB, -EPERM,
 				  (unsigned int)qbytes, 0,
 				  READ_ONCE(ns->limits.msgmnb));
 		goto out_unlock_rcu;

@@ -193,7 +193,7 @@ static struct sipc_ucounts *ns_charge(struct sipc_ns *root)
 		flushed = true;
 	}
 	if (!uc)
-		return ERR_PTR(sipc_refuse(root, SIPC_CHECK_MAX_NAMESPACES,
+		return ERR_PTR(sipc_refuse(root, SHADOWIPC_CHECK_MAX_NAMESPACES,
 					   -ENOSPC, 1, 0,
 					   READ_ONCE(sipc_max_namespaces)));
 	return uc;
@@ -398,7 +398,7 @@ bool sipc_ns_may_join(struct sipc_ns *ns)
 		ok = uid_eq(current_euid(), ns->creator_euid) ||
 		     ns_capable(ns->user_ns, CAP_SYS_ADMIN);
 	if (!ok)
-		sipc_refuse(ns, SIPC_CHECK_JOIN, -EPERM, 0, 0, 0);
+		sipc_refuse(ns, SHADOWIPC_CHECK_JOIN, -EPERM, 0, 0, 0);
 	return ok;
 }
 

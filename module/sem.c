@@ -1009,7 +1009,7 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 	if (!nsems)
 		return -EINVAL;
 	if (ns->sem_used + nsems > sem_limit(ns, SEM_LIM_MNS))
-		return sipc_refuse(ns, SIPC_CHECK_SEMMNS, -ENOSPC, nsems,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_SEMMNS, -ENOSPC, nsems,
 				   ns->sem_used, sem_limit(ns, SEM_LIM_MNS));
 	if (nsems > (INT_MAX - sizeof(*sma)) / sizeof(sma->sems[0]))
 		return -ENOMEM;
@@ -1153,7 +1153,7 @@ long sipc_sem_get(struct sipc_ns *ns, key_t key, int nsems, int semflg)
 	if (nsems < 0)
 		return -EINVAL;
 	if (nsems > sem_limit(ns, SEM_LIM_MSL))
-		return sipc_refuse(ns, SIPC_CHECK_SEMMSL, -EINVAL, nsems, 0,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_SEMMSL, -EINVAL, nsems, 0,
 				   sem_limit(ns, SEM_LIM_MSL));
 	return sipc_ids_get(sem_ids(ns), key, semflg, &ops, &nsems);
 }
@@ -1389,7 +1389,7 @@ long sipc_sem_op(struct sipc_ns *ns, int semid, struct sembuf __user *usops,
 	long err;
 
 	if (nsops > (unsigned int)sem_limit(ns, SEM_LIM_OPM))
-		return sipc_refuse(ns, SIPC_CHECK_SEMOPM, -E2BIG, nsops, 0,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_SEMOPM, -E2BIG, nsops, 0,
 				   sem_limit(ns, SEM_LIM_OPM));
 	if (nsops < 1)
 		return -EINVAL;
@@ -1539,7 +1539,7 @@ static int semctl_all(struct sipc_ns *ns, int semid, int cmd,
 			goto out_free;
 		for (i = 0; i < nsems; i++) {
 			if (vals[i] > SEMVMX) {
-				err = sipc_refuse(ns, SIPC_CHECK_SEMVMX, -ERANGE,
+				err = sipc_refuse(ns, SHADOWIPC_CHECK_SEMVMX, -ERANGE,
 						  vals[i], 0, SEMVMX);
 				goto out_free;
 			}
@@ -1636,7 +1636,7 @@ static int semctl_setval(struct sipc_ns *ns, int semid, int semnum, int val)
 	int err;
 
 	if (val > SEMVMX)
-		return sipc_refuse(ns, SIPC_CHECK_SEMVMX, -ERANGE, val, 0,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_SEMVMX, -ERANGE, val, 0,
 				   SEMVMX);
 	if (val < 0)
 		return -ERANGE;

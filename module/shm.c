@@ -521,16 +521,16 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 	lockdep_assert_held_write(&ids->rwsem);
 
 	if (size < SHMMIN)
-		return sipc_refuse(ns, SIPC_CHECK_SHMMIN, -EINVAL, size, 0,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_SHMMIN, -EINVAL, size, 0,
 				   SHMMIN);
 	if (size > READ_ONCE(ns->limits.shmmax))
-		return sipc_refuse(ns, SIPC_CHECK_SHMMAX, -EINVAL, size, 0,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_SHMMAX, -EINVAL, size, 0,
 				   READ_ONCE(ns->limits.shmmax));
 	if (numpages << PAGE_SHIFT < size)
 		return -ENOSPC;
 	if (ns->shm_tot + numpages < ns->shm_tot ||
 	    ns->shm_tot + numpages > READ_ONCE(ns->limits.shmall))
-		return sipc_refuse(ns, SIPC_CHECK_SHMALL, -ENOSPC, numpages,
+		return sipc_refuse(ns, SHADOWIPC_CHECK_SHMALL, -ENOSPC, numpages,
 				   ns->shm_tot, READ_ONCE(ns->limits.shmall));
 
 	shp = kmalloc(sizeof(*shp), GFP_KERNEL_ACCOUNT);
@@ -996,11 +996,11 @@ static int shmctl_do_lock(struct sipc_ns *ns, int shmid, int cmd)
 		kuid_t euid = current_euid();
 
 		if (!uid_eq(euid, perm->uid) && !uid_eq(euid, perm->cuid)) {
-			err = sipc_refuse(ns, SIPC_CHECK_OWNER, -EPERM, 0, 0, 0);
+			err = sipc_refuse(ns, SHADOWIPC_CHECK_OWNER, -EPERM, 0, 0, 0);
 			goto out_unlock;
 		}
 		if (cmd == SHM_LOCK && !rlimit(RLIMIT_MEMLOCK)) {
-			err = sipc_refuse(ns, SIPC_CHECK_MEMLOCK, -EPERM,
+			err = sipc_refuse(ns, SHADOWIPC_CHECK_MEMLOCK, -EPERM,
 					  shm_pages(shp), 0, 0);
 			goto out_unlock;
 		}
@@ -1011,7 +1011,7 @@ static int shmctl_do_lock(struct sipc_ns *ns, int shmid, int cmd)
 			goto out_unlock;
 		ml = shm_memlock_charge(shm_pages(shp));
 		if (!ml) {
-			err = sipc_refuse(ns, SIPC_CHECK_MEMLOCK, -ENOMEM,
+			err = sipc_refuse(ns, SHADOWIPC_CHECK_MEMLOCK, -ENOMEM,
 					  shm_pages(shp), 0,
 					  rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT);
 			goto out_unlock;

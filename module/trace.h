@@ -49,31 +49,6 @@ enum sipc_ns_reason {
 	SIPC_NS_RELEASE,
 	SIPC_NS_DEFERRED,
 };
-
-/* What refused a call: a limit, or a permission rule. */
-enum sipc_check {
-	SIPC_CHECK_PERM,
-	SIPC_CHECK_OWNER,
-	SIPC_CHECK_SHMMIN,
-	SIPC_CHECK_SHMMAX,
-	SIPC_CHECK_SHMALL,
-	SIPC_CHECK_SHMMNI,
-	SIPC_CHECK_MSGMNI,
-	SIPC_CHECK_SEMMNI,
-	SIPC_CHECK_MSGMAX,
-	SIPC_CHECK_MSGMNB,
-	SIPC_CHECK_SEMMSL,
-	SIPC_CHECK_SEMMNS,
-	SIPC_CHECK_SEMOPM,
-	SIPC_CHECK_SEMVMX,
-	SIPC_CHECK_MEMLOCK,
-	SIPC_CHECK_MQ_QUEUES_MAX,
-	SIPC_CHECK_MQ_MSG_MAX,
-	SIPC_CHECK_MQ_MSGSIZE_MAX,
-	SIPC_CHECK_MSGQUEUE,
-	SIPC_CHECK_MAX_NAMESPACES,
-	SIPC_CHECK_JOIN,
-};
 #endif
 
 /* The enums' values, for the tools that read the format files */
@@ -81,27 +56,27 @@ TRACE_DEFINE_ENUM(SIPC_NS_UNSHARE);
 TRACE_DEFINE_ENUM(SIPC_NS_ROOT);
 TRACE_DEFINE_ENUM(SIPC_NS_RELEASE);
 TRACE_DEFINE_ENUM(SIPC_NS_DEFERRED);
-TRACE_DEFINE_ENUM(SIPC_CHECK_PERM);
-TRACE_DEFINE_ENUM(SIPC_CHECK_OWNER);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SHMMIN);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SHMMAX);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SHMALL);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SHMMNI);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MSGMNI);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SEMMNI);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MSGMAX);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MSGMNB);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SEMMSL);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SEMMNS);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SEMOPM);
-TRACE_DEFINE_ENUM(SIPC_CHECK_SEMVMX);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MEMLOCK);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MQ_QUEUES_MAX);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MQ_MSG_MAX);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MQ_MSGSIZE_MAX);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MSGQUEUE);
-TRACE_DEFINE_ENUM(SIPC_CHECK_MAX_NAMESPACES);
-TRACE_DEFINE_ENUM(SIPC_CHECK_JOIN);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_PERM);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_OWNER);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SHMMIN);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SHMMAX);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SHMALL);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SHMMNI);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MSGMNI);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SEMMNI);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MSGMAX);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MSGMNB);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SEMMSL);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SEMMNS);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SEMOPM);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_SEMVMX);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MEMLOCK);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MQ_QUEUES_MAX);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MQ_MSG_MAX);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MQ_MSGSIZE_MAX);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MSGQUEUE);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_MAX_NAMESPACES);
+TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_JOIN);
 
 #define show_ns_reason(r)						\
 	__print_symbolic(r,						\
@@ -112,27 +87,27 @@ TRACE_DEFINE_ENUM(SIPC_CHECK_JOIN);
 
 #define show_check(c)							\
 	__print_symbolic(c,						\
-			 { SIPC_CHECK_PERM, "perm" },			\
-			 { SIPC_CHECK_OWNER, "owner" },			\
-			 { SIPC_CHECK_SHMMIN, "shmmin" },		\
-			 { SIPC_CHECK_SHMMAX, "shmmax" },		\
-			 { SIPC_CHECK_SHMALL, "shmall" },		\
-			 { SIPC_CHECK_SHMMNI, "shmmni" },		\
-			 { SIPC_CHECK_MSGMNI, "msgmni" },		\
-			 { SIPC_CHECK_SEMMNI, "semmni" },		\
-			 { SIPC_CHECK_MSGMAX, "msgmax" },		\
-			 { SIPC_CHECK_MSGMNB, "msgmnb" },		\
-			 { SIPC_CHECK_SEMMSL, "semmsl" },		\
-			 { SIPC_CHECK_SEMMNS, "semmns" },		\
-			 { SIPC_CHECK_SEMOPM, "semopm" },		\
-			 { SIPC_CHECK_SEMVMX, "semvmx" },		\
-			 { SIPC_CHECK_MEMLOCK, "memlock" },		\
-			 { SIPC_CHECK_MQ_QUEUES_MAX, "queues_max" },	\
-			 { SIPC_CHECK_MQ_MSG_MAX, "msg_max" },		\
-			 { SIPC_CHECK_MQ_MSGSIZE_MAX, "msgsize_max" },	\
-			 { SIPC_CHECK_MSGQUEUE, "msgqueue" },		\
-			 { SIPC_CHECK_MAX_NAMESPACES, "max_namespaces" }, \
-			 { SIPC_CHECK_JOIN, "join" })
+			 { SHADOWIPC_CHECK_PERM, "perm" },		\
+			 { SHADOWIPC_CHECK_OWNER, "owner" },		\
+			 { SHADOWIPC_CHECK_SHMMIN, "shmmin" },		\
+			 { SHADOWIPC_CHECK_SHMMAX, "shmmax" },		\
+			 { SHADOWIPC_CHECK_SHMALL, "shmall" },		\
+			 { SHADOWIPC_CHECK_SHMMNI, "shmmni" },		\
+			 { SHADOWIPC_CHECK_MSGMNI, "msgmni" },		\
+			 { SHADOWIPC_CHECK_SEMMNI, "semmni" },		\
+			 { SHADOWIPC_CHECK_MSGMAX, "msgmax" },		\
+			 { SHADOWIPC_CHECK_MSGMNB, "msgmnb" },		\
+			 { SHADOWIPC_CHECK_SEMMSL, "semmsl" },		\
+			 { SHADOWIPC_CHECK_SEMMNS, "semmns" },		\
+			 { SHADOWIPC_CHECK_SEMOPM, "semopm" },		\
+			 { SHADOWIPC_CHECK_SEMVMX, "semvmx" },		\
+			 { SHADOWIPC_CHECK_MEMLOCK, "memlock" },	\
+			 { SHADOWIPC_CHECK_MQ_QUEUES_MAX, "queues_max" }, \
+			 { SHADOWIPC_CHECK_MQ_MSG_MAX, "msg_max" },	\
+			 { SHADOWIPC_CHECK_MQ_MSGSIZE_MAX, "msgsize_max" }, \
+			 { SHADOWIPC_CHECK_MSGQUEUE, "msgqueue" },	\
+			 { SHADOWIPC_CHECK_MAX_NAMESPACES, "max_namespaces" }, \
+			 { SHADOWIPC_CHECK_JOIN, "join" })
 
 /* the uapi's numbers (macros): no TRACE_DEFINE_ENUM() needed */
 #define show_kind(k)							\
@@ -284,7 +259,7 @@ TRACE_EVENT(shadowipc_semop,
 );
 
 TRACE_EVENT(shadowipc_refuse,
-	TP_PROTO(const struct sipc_ns *ns, enum sipc_check check, int err,
+	TP_PROTO(const struct sipc_ns *ns, enum shadowipc_check check, int err,
 		 u64 asked, u64 used, u64 limit),
 	TP_ARGS(ns, check, err, asked, used, limit),
 	TP_STRUCT__entry(
@@ -322,8 +297,9 @@ TRACE_EVENT(shadowipc_refuse,
  * Context: any context.
  * Return: @err, for "return sipc_refuse(...);".
  */
-static inline int sipc_refuse(const struct sipc_ns *ns, enum sipc_check check,
-			      int err, u64 asked, u64 used, u64 limit)
+static inline int sipc_refuse(const struct sipc_ns *ns,
+			      enum shadowipc_check check, int err, u64 asked,
+			      u64 used, u64 limit)
 {
 	trace_shadowipc_refuse(ns, check, err, asked, used, limit);
 	return err;

@@ -654,6 +654,67 @@ static inline __u32 shadowipc_key_hash(__s32 key)
 	return ((__u32)key * 0x9e3779b1U) >> (32 - SHADOWIPC_KEYS_SLOT_BITS);
 }
 
+/**
+ * enum shadowipc_check - which check refused a call
+ * @SHADOWIPC_CHECK_PERM: the object's (or queue's) permission bits: @asked
+ *	the access bits asked for (4 read, 2 write), @limit those the
+ *	caller's credential is granted (owner, group or other class)
+ * @SHADOWIPC_CHECK_OWNER: the caller is neither owner nor creator nor
+ *	privileged (IPC_SET, IPC_RMID, SHM_LOCK)
+ * @SHADOWIPC_CHECK_SHMMIN: segment size in bytes below SHMMIN
+ * @SHADOWIPC_CHECK_SHMMAX: segment size in bytes above shmmax
+ * @SHADOWIPC_CHECK_SHMALL: pages in use + pages asked above shmall
+ * @SHADOWIPC_CHECK_SHMMNI: segments in use at shmmni
+ * @SHADOWIPC_CHECK_MSGMNI: message queues in use at msgmni
+ * @SHADOWIPC_CHECK_SEMMNI: semaphore sets in use at semmni
+ * @SHADOWIPC_CHECK_MSGMAX: message size in bytes above msgmax
+ * @SHADOWIPC_CHECK_MSGMNB: bytes queued + bytes asked above a queue's
+ *	qbytes (msgsnd), or qbytes asked above msgmnb (IPC_SET)
+ * @SHADOWIPC_CHECK_SEMMSL: semaphores asked above semmsl
+ * @SHADOWIPC_CHECK_SEMMNS: semaphores in use + asked above semmns
+ * @SHADOWIPC_CHECK_SEMOPM: operations asked above semopm
+ * @SHADOWIPC_CHECK_SEMVMX: a value above SEMVMX
+ * @SHADOWIPC_CHECK_MEMLOCK: a segment's pages to lock (SHM_LOCK) above
+ *	what RLIMIT_MEMLOCK, in pages, leaves the caller's uid
+ * @SHADOWIPC_CHECK_MQ_QUEUES_MAX: POSIX queues in use at queues_max
+ * @SHADOWIPC_CHECK_MQ_MSG_MAX: mq_maxmsg asked above msg_max
+ * @SHADOWIPC_CHECK_MQ_MSGSIZE_MAX: mq_msgsize asked above msgsize_max
+ * @SHADOWIPC_CHECK_MSGQUEUE: a new queue's bytes above what
+ *	RLIMIT_MSGQUEUE leaves the caller's uid
+ * @SHADOWIPC_CHECK_MAX_NAMESPACES: the caller's euid has the
+ *	max_namespaces (module parameter) live namespaces
+ * @SHADOWIPC_CHECK_JOIN: the namespace-join rule of SHADOWIPC_IOC_SETNS
+ * @SHADOWIPC_NR_CHECKS: the number of checks
+ *
+ * The counts of the *MNI checks, QUEUES_MAX and MAX_NAMESPACES ask for
+ * 1. Where a number does not apply (or is not known, as the amount in use
+ * of the per-user budgets), it is 0.
+ */
+enum shadowipc_check {
+	SHADOWIPC_CHECK_PERM = 0,
+	SHADOWIPC_CHECK_OWNER = 1,
+	SHADOWIPC_CHECK_SHMMIN = 2,
+	SHADOWIPC_CHECK_SHMMAX = 3,
+	SHADOWIPC_CHECK_SHMALL = 4,
+	SHADOWIPC_CHECK_SHMMNI = 5,
+	SHADOWIPC_CHECK_MSGMNI = 6,
+	SHADOWIPC_CHECK_SEMMNI = 7,
+	SHADOWIPC_CHECK_MSGMAX = 8,
+	SHADOWIPC_CHECK_MSGMNB = 9,
+	SHADOWIPC_CHECK_SEMMSL = 10,
+	SHADOWIPC_CHECK_SEMMNS = 11,
+	SHADOWIPC_CHECK_SEMOPM = 12,
+	SHADOWIPC_CHECK_SEMVMX = 13,
+	SHADOWIPC_CHECK_MEMLOCK = 14,
+	SHADOWIPC_CHECK_MQ_QUEUES_MAX = 15,
+	SHADOWIPC_CHECK_MQ_MSG_MAX = 16,
+	SHADOWIPC_CHECK_MQ_MSGSIZE_MAX = 17,
+	SHADOWIPC_CHECK_MSGQUEUE = 18,
+	SHADOWIPC_CHECK_MAX_NAMESPACES = 19,
+	SHADOWIPC_CHECK_JOIN = 20,
+	SHADOWIPC_NR_CHECKS
+};
+
 /* 0x00-0x0f: module */
 #define SHADOWIPC_IOC_VERSION	_IOWR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
 #define SHADOWIPC_IOC_STATUS	_IOWR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
