@@ -16,7 +16,6 @@
 #include <linux/user_namespace.h>
 
 #include "internal.h"
-#include "trace.h"
 
 /*
  * The key table. Linux keeps one rhashtable per ipc_ids; an empty one

@@ -268,15 +268,36 @@ struct sipc_ns {
 };
 
 /**
+ * struct sipc_refusal - a thread's last refusal by a check (refuse.c)
+ * @ns_id: the namespace of the refused call
+ * @asked: the amount asked for
+ * @used: the amount in use
+ * @limit: the limit reached
+ * @check: which check refused it
+ * @err: the negative errno the call returned; 0: none (read, or never)
+ *
+ * Written and read only by its own thread, in its calls: no lock.
+ */
+struct sipc_refusal {
+	u64 ns_id;
+	u64 asked;
+	u64 used;
+	u64 limit;
+	enum shadowipc_check check;
+	int err;
+};
+
+/**
  * struct sipc_task - what shadowipc keeps for one task (thread)
  * @task: the task, the table key; never dereferenced after exit
  * @node: entry in the task table
  * @ns: the task's namespace, NULL for the root of its real namespace
- *	(then the entry exists only for @shm_clist)
+ *	(then the entry exists only for @shm_clist and @refusal)
  * @real: the task's real IPC namespace when @ns was set: once the task's
  *	real namespace is another, it is in that one's root, whatever @ns
  * @lock: protects @shm_clist
  * @shm_clist: segments this task created (sipc_shm.clist)
+ * @refusal: the task's last refusal, for SHADOWIPC_IOC_LAST_REFUSAL
  * @exit_cb: the task's exit, finished as a task work of the task
  * @exit_work: the task's exit, finished on sipc_wq (module unload)
  * @rcu: frees the entry after a grace period
@@ -288,6 +309,7 @@ struct sipc_task {
 	struct ipc_namespace *real;
 	spinlock_t lock;	/* protects shm_clist */
 	struct list_head shm_clist;
+	struct sipc_refusal refusal;
 	union {
 		struct callback_head exit_cb;
 		struct work_struct exit_work;
@@ -382,10 +404,18 @@ void sipc_task_module_exit(void);
 struct sipc_ns *sipc_current_ns(void);
 struct sipc_ns *sipc_current_ns_peek(void);
 struct sipc_task *sipc_current_task_get_or_create(void);
+struct sipc_task *sipc_current_task_nowait(void);
+struct sipc_task *sipc_current_task_peek(void);
 int sipc_task_switch_ns(struct sipc_ns *ns, bool unshare);
 struct sipc_ns *sipc_task_ns_get(struct task_struct *task);
 bool sipc_task_group_all_in(struct sipc_ns *ns);
 u64 sipc_task_bindings(void);
+
+/* refuse.c: why a call was refused */
+int sipc_refuse(const struct sipc_ns *ns, enum shadowipc_check check, int err,
+		u64 asked, u64 used, u64 limit);
+int sipc_last_refusal(struct shadowipc_last_refusal *out);
+void sipc_last_refusal_clear(void);
 
 /* handle.c: namespace handle files */
 struct file *sipc_handle_create(pid_t pid, bool watch, u64 *ns_id);

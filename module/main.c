@@ -72,6 +72,23 @@ static long sipc_ioctl_status(struct file *file, void __user *uarg,
 	return sipc_copy_out(uarg, usize, &st, sizeof(st));
 }
 
+static long sipc_ioctl_last_refusal(struct file *file, void __user *uarg,
+				    unsigned int usize)
+{
+	struct shadowipc_last_refusal r;
+	int err;
+
+	err = copy_struct_from_user(&r, sizeof(r), uarg, usize);
+	if (err)
+		return err;
+	if (r.flags || r.pad)
+		return -EINVAL;
+	err = sipc_last_refusal(&r) ?: sipc_copy_out(uarg, usize, &r, sizeof(r));
+	if (!err)
+		sipc_last_refusal_clear();
+	return err;
+}
+
 static long sipc_ioctl_unshare(struct file *file, void __user *uarg,
 			       unsigned int usize)
 {
@@ -605,6 +622,7 @@ struct sipc_ioc {
 static const struct sipc_ioc sipc_dev_iocs[] = {
 	SIPC_IOC_WAS_IOR(VERSION, sipc_ioctl_version, version, 8),
 	SIPC_IOC_WAS_IOR(STATUS, sipc_ioctl_status, status, 48),
+	SIPC_IOC(LAST_REFUSAL, sipc_ioctl_last_refusal, last_refusal, 48),
 	SIPC_IOC(UNSHARE, sipc_ioctl_unshare, unshare, 16),
 	SIPC_IOC(NS_FD, sipc_ioctl_ns_fd, ns_fd, 16),
 	SIPC_IOC(SETNS, sipc_ioctl_setns, setns, 8),

@@ -47,7 +47,6 @@
 
 #include "compat.h"
 #include "internal.h"
-#include "trace.h"
 
 #define MQ_HARD_MSGMAX		65536		/* HARD_MSGMAX */
 #define MQ_HARD_MSGSIZEMAX	(16 * 1024 * 1024)	/* HARD_MSGSIZEMAX */

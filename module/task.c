@@ -2,7 +2,8 @@
 /*
  * Task bindings: which shadow namespace each task (thread) is in, kept in
  * an RCU hash table keyed by the task pointer. Only tasks outside the root
- * of their real namespace, or that created a segment, have an entry.
+ * of their real namespace, or that created a segment or were refused a
+ * call (refuse.c), have an entry.
  * Every new task (fork, clone, threads, and kernel-made user tasks such as
  * io_uring's workers) inherits its creator's entry through a probe on
  * task_newtask, unless it got a real IPC namespace of its own; a probe on
@@ -87,6 +88,7 @@ static void task_init(struct sipc_task *t, struct task_struct *task,
 	t->real = real;
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->shm_clist);
+	t->refusal.err = 0;
 }
 
 static void task_free_rcu(struct rcu_head *rcu)
@@ -206,24 +208,31 @@ struct sipc_ns *sipc_task_ns_get(struct task_struct *task)
 }
 
 /**
- * sipc_current_task_get_or_create() - the calling task's record
+ * sipc_current_task_peek() - the calling task's record, if it has one
  *
- * Context: process context, may sleep. The record stays valid until the
- * calling task exits.
- * Return: the record or ERR_PTR(-ENOMEM).
+ * Context: any context of a task's own call. The record stays valid until
+ * the calling task exits.
+ * Return: the record or NULL.
  */
-struct sipc_task *sipc_current_task_get_or_create(void)
+struct sipc_task *sipc_current_task_peek(void)
 {
 	struct sipc_task *t;
-	int err;
 
 	rcu_read_lock();
 	t = task_lookup(current);
 	rcu_read_unlock();
+	return t;
+}
+
+/* The calling task's record, made with @gfp if it has none. */
+static struct sipc_task *task_get_or_create(gfp_t gfp)
+{
+	struct sipc_task *t = sipc_current_task_peek();
+	int err;
+
 	if (t)
 		return t;
-
-	t = kmem_cache_alloc(sipc_task_cache, GFP_KERNEL_ACCOUNT);
+	t = kmem_cache_alloc(sipc_task_cache, gfp);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
 	task_init(t, current, NULL, current->nsproxy->ipc_ns);
@@ -236,6 +245,35 @@ struct sipc_task *sipc_current_task_get_or_create(void)
 		return ERR_PTR(err);
 	}
 	return t;
+}
+
+/**
+ * sipc_current_task_get_or_create() - the calling task's record
+ *
+ * Context: process context, may sleep. The record stays valid until the
+ * calling task exits.
+ * Return: the record or ERR_PTR(-ENOMEM).
+ */
+struct sipc_task *sipc_current_task_get_or_create(void)
+{
+	return task_get_or_create(GFP_KERNEL_ACCOUNT);
+}
+
+/**
+ * sipc_current_task_nowait() - the calling task's record, made without sleeping
+ *
+ * As sipc_current_task_get_or_create(), for callers that may hold
+ * spinlocks. It does not take from the reserve that forks use.
+ *
+ * Context: process context, a call of the calling task; does not sleep.
+ * Return: the record, or NULL when it had none and no memory could be had.
+ */
+struct sipc_task *sipc_current_task_nowait(void)
+{
+	struct sipc_task *t;
+
+	t = task_get_or_create(GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	return IS_ERR(t) ? NULL : t;
 }
 
 /**

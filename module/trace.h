@@ -20,7 +20,7 @@
  * the errno, and where they mean something the amount asked for, the
  * amount in use and the limit (for "perm": the access bits asked for and
  * those granted; 0 where a number does not apply). Check sites return
- * through sipc_refuse(), which emits it.
+ * through sipc_refuse() (refuse.c), which emits it.
  *
  * Namespace ids are those of /proc/shadowipc/namespaces and NS_INFO, pids
  * are global thread-group ids, uids are those of the initial user
@@ -282,29 +282,6 @@ TRACE_EVENT(shadowipc_refuse,
 		  __entry->ns, show_check(__entry->check),
 		  __entry->err, __entry->asked, __entry->used, __entry->limit)
 );
-
-#ifndef _SHADOWIPC_TRACE_HELPERS
-#define _SHADOWIPC_TRACE_HELPERS
-/**
- * sipc_refuse() - a check refuses a call in @ns
- * @ns: the namespace the call was made in
- * @check: which check
- * @err: the negative errno the call returns
- * @asked: the amount asked for (0 where none)
- * @used: the amount in use (0 where none)
- * @limit: the limit reached
- *
- * Context: any context.
- * Return: @err, for "return sipc_refuse(...);".
- */
-static inline int sipc_refuse(const struct sipc_ns *ns,
-			      enum shadowipc_check check, int err, u64 asked,
-			      u64 used, u64 limit)
-{
-	trace_shadowipc_refuse(ns, check, err, asked, used, limit);
-	return err;
-}
-#endif
 
 #endif /* _SHADOWIPC_TRACE_H */
 

@@ -715,9 +715,46 @@ enum shadowipc_check {
 	SHADOWIPC_NR_CHECKS
 };
 
+/**
+ * struct shadowipc_last_refusal - why the calling thread's last call failed
+ * @flags: must be zero
+ * @check: out: an enum shadowipc_check
+ * @err: out: the errno the refused call returned (positive)
+ * @pad: must be zero
+ * @ns_id: out: the namespace the call was made in (for max_namespaces,
+ *	the root namespace of the caller's real IPC namespace, where new
+ *	namespaces are made)
+ * @asked: out: the amount asked for (see enum shadowipc_check)
+ * @used: out: the amount in use
+ * @limit: out: the limit reached
+ *
+ * SHADOWIPC_IOC_LAST_REFUSAL returns the last refusal by a limit or
+ * permission check (those the shadowipc_refuse trace event reports) of a
+ * call the calling thread made, and clears it once copied out: a second
+ * read, or a read by a thread none of whose calls was refused since its
+ * last read, fails with ENOENT. Each thread has its own; a new thread
+ * starts with none; it goes with the thread. A call that fails or succeeds without being
+ * refused by a check leaves it as it was: compare @err with the errno of
+ * the call to be explained. A refusal for which no memory could be had
+ * (the first of a thread outside any shadow namespace needs a small
+ * record, allocated without sleeping) is not kept.
+ * Errors: ENOENT (none), EINVAL (@flags or @pad non-zero).
+ */
+struct shadowipc_last_refusal {
+	__u32 flags;
+	__u32 check;
+	__s32 err;
+	__u32 pad;
+	__u64 ns_id;
+	__u64 asked;
+	__u64 used;
+	__u64 limit;
+};
+
 /* 0x00-0x0f: module */
 #define SHADOWIPC_IOC_VERSION	_IOWR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
 #define SHADOWIPC_IOC_STATUS	_IOWR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
+#define SHADOWIPC_IOC_LAST_REFUSAL	_IOWR(SHADOWIPC_IOC_MAGIC, 0x02, struct shadowipc_last_refusal)
 /* 0x10-0x1f: namespaces */
 #define SHADOWIPC_IOC_UNSHARE	_IOWR(SHADOWIPC_IOC_MAGIC, 0x10, struct shadowipc_unshare)
 #define SHADOWIPC_IOC_NS_FD	_IOWR(SHADOWIPC_IOC_MAGIC, 0x11, struct shadowipc_ns_fd)
