@@ -73,6 +73,12 @@ int shadowipc_status(struct shadowipc_status *st, __u32 flags)
 	return dev_ioctl(SHADOWIPC_IOC_STATUS, st);
 }
 
+int shadowipc_last_refusal(struct shadowipc_last_refusal *r)
+{
+	memset(r, 0, sizeof(*r));
+	return dev_ioctl(SHADOWIPC_IOC_LAST_REFUSAL, r);
+}
+
 int shadowipc_unshare(uint64_t *ns_id)
 {
 	struct shadowipc_unshare u = { 0 };

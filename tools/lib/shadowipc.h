@@ -16,6 +16,8 @@
 #include <sys/types.h>
 #include <linux/shadowipc.h>
 
+#include "refusal.h"
+
 /* The device fd (opened on first call), or -1 with errno set. */
 int shadowipc_fd(void);
 void shadowipc_close(void);
@@ -23,6 +25,13 @@ void shadowipc_close(void);
 int shadowipc_version(void);
 /* @flags: 0, or SHADOWIPC_STATUS_SETTLE to wait for pending teardown. */
 int shadowipc_status(struct shadowipc_status *st, __u32 flags);
+
+/*
+ * Why the calling thread's last refused call was refused (see
+ * SHADOWIPC_IOC_LAST_REFUSAL): fills @r and clears it; -1 with errno
+ * ENOENT when there is none. refusal.h writes one out as text.
+ */
+int shadowipc_last_refusal(struct shadowipc_last_refusal *r);
 
 /* Namespaces. */
 int shadowipc_unshare(uint64_t *ns_id);
