@@ -80,17 +80,30 @@ void *sipc_real(void **slot, const char *name)
 	return p;
 }
 
-bool sipc_fallthrough(void)
+/* Is environment variable @name "1"? Read once into *@cache (-1: not yet). */
+static bool env_is_1(int *cache, const char *name)
 {
-	int f = __atomic_load_n(&fallthrough, __ATOMIC_RELAXED);
+	int f = __atomic_load_n(cache, __ATOMIC_RELAXED);
 
 	if (f < 0) {
-		const char *v = getenv(SIPC_ENV_FALLTHROUGH);
+		const char *v = getenv(name);
 
 		f = v && v[0] == '1' && v[1] == '\0';
-		__atomic_store_n(&fallthrough, f, __ATOMIC_RELAXED);
+		__atomic_store_n(cache, f, __ATOMIC_RELAXED);
 	}
 	return f;
+}
+
+bool sipc_fallthrough(void)
+{
+	return env_is_1(&fallthrough, SIPC_ENV_FALLTHROUGH);
+}
+
+bool sipc_explain_on(void)
+{
+	static int explain = -1;
+
+	return env_is_1(&explain, SIPC_ENV_EXPLAIN);
 }
 
 /*
@@ -263,6 +276,8 @@ long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind)
 		}
 		ret = ioctl(fd, req, arg);
 	}
+	if (ret < 0 && sipc_explain_on())
+		sipc_explain(fd, req, arg);
 	if (ret < 0 && errno == ENOTTY) {
 		__atomic_store_n(&unsupported[kind], 1, __ATOMIC_RELAXED);
 		if (!__atomic_exchange_n(&warned_kind[kind], 1, __ATOMIC_RELAXED))

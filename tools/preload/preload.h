@@ -19,6 +19,10 @@
  * that kind of object). */
 #define SIPC_ENV_FALLTHROUGH	"SHADOWIPC_FALLTHROUGH"
 
+/* Environment variable: when set to 1, each call the module refuses by
+ * a limit or permission check is explained on stderr (explain.c). */
+#define SIPC_ENV_EXPLAIN	"SHADOWIPC_EXPLAIN"
+
 /* What a System V call is about, for the one-time messages. */
 enum sipc_kind {
 	SIPC_SHM,
@@ -59,6 +63,13 @@ bool sipc_kind_fallthrough(enum sipc_kind kind);
 
 /* Was SHADOWIPC_FALLTHROUGH=1 set (read once)? */
 bool sipc_fallthrough(void);
+
+/* Was SHADOWIPC_EXPLAIN=1 set (read once)? */
+bool sipc_explain_on(void);
+
+/* Print why the ioctl @req with @arg on device fd @fd failed with errno,
+ * if the module recorded a refusal with that errno; errno is kept. */
+void sipc_explain(int fd, unsigned long req, const void *arg);
 
 /* The next definition of @name after this library (dlsym(RTLD_NEXT)),
  * cached in *slot. Aborts with a message when libc lacks it. */
