@@ -39,6 +39,8 @@ static const struct cmd_desc cmds[] = {
 	DESC_ALL(VERSION, struct shadowipc_version, NO_FIELD, 0, true),
 	DESC_ALL(STATUS, struct shadowipc_status, PAD(struct shadowipc_status),
 		 SHADOWIPC_STATUS_VALID_FLAGS, true),
+	DESC(LAST_REFUSAL, struct shadowipc_last_refusal,
+	     PAD(struct shadowipc_last_refusal)),
 	DESC(UNSHARE, struct shadowipc_unshare, PAD(struct shadowipc_unshare)),
 	DESC_FLAGS(NS_FD, struct shadowipc_ns_fd, NO_FIELD,
 		   SHADOWIPC_NS_FD_VALID_FLAGS),
@@ -81,27 +83,28 @@ FIXTURE_VARIANT(bad) {
 
 VARIANT(0, VERSION);
 VARIANT(1, STATUS);
-VARIANT(2, UNSHARE);
-VARIANT(3, NS_FD);
-VARIANT(4, SETNS);
-VARIANT(5, NS_INFO);
-VARIANT(6, SHMGET);
-VARIANT(7, SHMAT);
-VARIANT(8, SHMDT);
-VARIANT(9, SHMCTL);
-VARIANT(10, MSGGET);
-VARIANT(11, MSGSND);
-VARIANT(12, MSGRCV);
-VARIANT(13, MSGCTL);
-VARIANT(14, SEMGET);
-VARIANT(15, SEMOP);
-VARIANT(16, SEMCTL);
-VARIANT(17, MQ_OPEN);
-VARIANT(18, MQ_UNLINK);
-VARIANT(19, MQ_TIMEDSEND);
-VARIANT(20, MQ_TIMEDRECEIVE);
-VARIANT(21, MQ_NOTIFY);
-VARIANT(22, MQ_GETSETATTR);
+VARIANT(2, LAST_REFUSAL);
+VARIANT(3, UNSHARE);
+VARIANT(4, NS_FD);
+VARIANT(5, SETNS);
+VARIANT(6, NS_INFO);
+VARIANT(7, SHMGET);
+VARIANT(8, SHMAT);
+VARIANT(9, SHMDT);
+VARIANT(10, SHMCTL);
+VARIANT(11, MSGGET);
+VARIANT(12, MSGSND);
+VARIANT(13, MSGRCV);
+VARIANT(14, MSGCTL);
+VARIANT(15, SEMGET);
+VARIANT(16, SEMOP);
+VARIANT(17, SEMCTL);
+VARIANT(18, MQ_OPEN);
+VARIANT(19, MQ_UNLINK);
+VARIANT(20, MQ_TIMEDSEND);
+VARIANT(21, MQ_TIMEDRECEIVE);
+VARIANT(22, MQ_NOTIFY);
+VARIANT(23, MQ_GETSETATTR);
 
 FIXTURE_SETUP(bad)
 {
@@ -111,7 +114,7 @@ FIXTURE_SETUP(bad)
 		     strerror(errno));
 	memset(self->buf, 0, sizeof(self->buf));
 	/* NS_INFO: -1 names the caller's namespace */
-	if (variant->idx == 5)
+	if (variant->idx == 6)
 		((struct shadowipc_ns_info *)self->buf)->fd = -1;
 }
 
