@@ -5,7 +5,8 @@
 # keys, compared with what the same tools show natively (in a fresh kernel
 # IPC namespace); perl-base's perl (shmget/shmwrite/shmread, msgsnd/msgrcv,
 # semop builtins) across processes and namespaces; util-linux's unshare
-# --ipc and nsenter --ipc as nobody; the module missing
+# --ipc and nsenter --ipc as nobody; SHADOWIPC_EXPLAIN=1 with ipcmk; the
+# module missing
 # (fail closed, or SHADOWIPC_FALLTHROUGH=1). Expects the module loaded and
 # leaves it loaded. KTAP output.
 ko=${SHADOWIPC_MODULE:-/lib/shadowipc/shadowipc.ko}
@@ -262,6 +263,18 @@ else
 		skip "util-linux $d as nobody" "util-linux unshare/nsenter or nobody missing"
 	done
 fi
+
+# --- SHADOWIPC_EXPLAIN=1: why a call was refused -------------------------
+# util-linux's ipcmk, unmodified, with shmmax lowered in its namespace
+lowered() { shadowipc unshare -- sh -c "echo 1073741824 >/proc/shadowipc/sys/kernel/shmmax && $*"; }
+lowered SHADOWIPC_EXPLAIN=1 ipcmk -M 2G >/dev/null 2>$t/explain.err
+[ $? -ne 0 ] && grep -Eq '^libshadowipc-preload: shmget\(key=0x[0-9a-f]+, size=2147483648\) = EINVAL: shmmax: 2147483648 bytes asked > 1073741824$' $t/explain.err
+ok $? "SHADOWIPC_EXPLAIN=1 ipcmk -M 2G says shmmax refused it, with the numbers"
+[ "$(grep -c shmmax $t/explain.err)" -eq 1 ]
+ok $? "one line per refused call"
+lowered ipcmk -M 2G >/dev/null 2>$t/quiet.err
+[ $? -ne 0 ] && ! grep -q 'libshadowipc-preload' $t/quiet.err
+ok $? "without SHADOWIPC_EXPLAIN nothing is explained"
 
 # --- the module missing ---------------------------------------------------
 if shadowipc unload >/dev/null 2>&1; then
