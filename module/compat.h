@@ -153,6 +153,19 @@ static inline bool sipc_task_dumpable(struct task_struct *task)
 }
 #endif
 
+/*
+ * The process an mm belongs to: mm->owner, which the kernel keeps (and
+ * hands on at exit to another user of the mm) only with CONFIG_MEMCG,
+ * which every kernel shadowipc targets has; without it, no one.
+ *
+ * Context: rcu_read_lock() held; the mm referenced.
+ */
+#ifdef CONFIG_MEMCG
+#define sipc_mm_owner(mm)	rcu_dereference((mm)->owner)
+#else
+#define sipc_mm_owner(mm)	((struct task_struct *)NULL)
+#endif
+
 /* ---- namespaces ---- */
 
 /*

@@ -29,6 +29,8 @@
  *   mm->mmap_lock
  *     sipc_view.lock            (a mutex per address space's view, view.c)
  *     sipc_ids.rwsem            (one per namespace and IPC kind)
+ *       i_mmap_rwsem            (a segment's shmem mapping; only the
+ *                               holders listing takes it, for read)
  *       rcu_read_lock
  *         sipc_perm.lock        (one per IPC object, a spinlock)
  *           sem_one.lock        (one per semaphore, sem.c; one at a time)
@@ -47,7 +49,8 @@
  *                               taken under a segment's sipc_perm.lock
  *                               by SHM_LOCK)
  *   shm_attach_file.lock        (a segment's attach file, vm.c; a leaf,
- *                               under mmap_lock or sipc_ids.rwsem)
+ *                               under mmap_lock, sipc_ids.rwsem or
+ *                               i_mmap_rwsem)
  *
  * What each protects:
  *
@@ -74,7 +77,12 @@
  * - shm_spare_lock: the spare shmem files that shm_file.c keeps from
  *   destroyed segments for the next shmget() of the same size and flags.
  * - shm_attach_file.lock: an attach file's namespace pointer, cleared when
- *   its segment is destroyed (the file may outlive the namespace).
+ *   its segment is destroyed (the file may outlive the namespace), and
+ *   its list of the VMAs mapping it (added by ->mmap and vm_ops->open,
+ *   removed by vm_ops->close). The listing reads those VMAs' ranges
+ *   under the shmem mapping's i_mmap_rwsem, which every split, merge and
+ *   move of a file VMA takes for write while changing them; a VMA is
+ *   listed until its ->close, which comes before it is freed.
  *
  * RCU: id and key lookups run under rcu_read_lock() only; objects are freed
  * after a grace period. A lookup that found an object must take its lock
@@ -562,6 +570,9 @@ extern const struct sipc_proc_view sipc_sem_proc_view;
 int sipc_proc_module_init(void);
 void sipc_proc_module_exit(void);
 void sipc_ns_seq_show_all(struct seq_file *m, struct sipc_ns *root);
+void sipc_ns_seq_show_holders(struct seq_file *m, struct sipc_ns *root);
+void sipc_shm_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
+			       struct pid_namespace *pid_ns);
 void sipc_shm_destroy_orphaned(struct sipc_ns *ns);
 
 #endif /* _SHADOWIPC_INTERNAL_H */

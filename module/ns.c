@@ -12,6 +12,8 @@
 #include <linux/ipc_namespace.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
@@ -436,6 +438,19 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
 	info->limits = ns->limits;
 }
 
+/*
+ * May the opener of @m see @ns in the /proc/shadowipc listings of @root?
+ * Only the opener's real namespace's tree; in it, root sees every
+ * namespace, others those their euid created.
+ */
+static bool ns_seq_visible(struct seq_file *m, struct sipc_ns *ns,
+			   struct sipc_ns *root)
+{
+	return ns->root == root &&
+	       (uid_eq(m->file->f_cred->euid, ns->creator_euid) ||
+		file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN));
+}
+
 static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns,
 			struct sipc_ns *root)
 {
@@ -443,14 +458,7 @@ static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns,
 	u64 key_bytes = 0;
 	enum sipc_kind k;
 
-	/*
-	 * Only the opener's real namespace's tree; in it, root sees every
-	 * namespace, others those their euid created.
-	 */
-	if (ns->root != root)
-		return;
-	if (!uid_eq(m->file->f_cred->euid, ns->creator_euid) &&
-	    !file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN))
+	if (!ns_seq_visible(m, ns, root))
 		return;
 	if (!sipc_ns_tryget(ns))
 		return;		/* dying: its teardown is queued */
@@ -491,6 +499,59 @@ void sipc_ns_seq_show_all(struct seq_file *m, struct sipc_ns *root)
 	list_for_each_entry(ns, &sipc_ns_list, node)
 		ns_seq_show(m, ns, root);
 	spin_unlock(&sipc_ns_lock);
+}
+
+/*
+ * The live namespace of @root's tree with the lowest id above @after,
+ * referenced, or NULL. Context: takes sipc_ns_lock.
+ */
+static struct sipc_ns *ns_get_next(struct sipc_ns *root, u64 after)
+{
+	struct sipc_ns *ns, *next;
+
+	spin_lock(&sipc_ns_lock);
+	for (;;) {
+		next = NULL;
+		list_for_each_entry(ns, &sipc_ns_list, node)
+			if (ns->root == root && ns->id > after &&
+			    (!next || ns->id < next->id))
+				next = ns;
+		if (!next || sipc_ns_tryget(next))
+			break;
+		after = next->id;	/* dying: its teardown is queued */
+	}
+	spin_unlock(&sipc_ns_lock);
+	return next;
+}
+
+/**
+ * sipc_ns_seq_show_holders() - /proc/shadowipc/holders
+ * @m: the file, whose opener's credentials decide what it shows
+ * @root: the root of the opener's real namespace: the file shows that
+ *	tree only
+ *
+ * A header naming the columns, then, for each namespace the opener may
+ * see (as in /proc/shadowipc/namespaces), in id order, the processes
+ * holding its objects, one per line, the pids as the /proc mount the
+ * file is in numbers them.
+ *
+ * Context: process context, may sleep.
+ */
+void sipc_ns_seq_show_holders(struct seq_file *m, struct sipc_ns *root)
+{
+	struct pid_namespace *pid_ns = proc_pid_ns(file_inode(m->file)->i_sb);
+	struct sipc_ns *ns = NULL;
+	u64 id = 0;
+
+	seq_puts(m, "kind ns id key pid comm range mode\n");
+	if (ns_seq_visible(m, &sipc_init_ns, root))
+		sipc_shm_holders_seq_show(m, &sipc_init_ns, pid_ns);
+	while ((ns = ns_get_next(root, id))) {
+		id = ns->id;
+		if (ns_seq_visible(m, ns, root))
+			sipc_shm_holders_seq_show(m, ns, pid_ns);
+		sipc_ns_put(ns);
+	}
 }
 
 /**

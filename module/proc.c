@@ -9,6 +9,8 @@
  *   sys/fs/mqueue/NAME      its fs.mqueue sysctls, the same way
  *   mqueue                  its POSIX message queues, one line per name
  *   namespaces              one line per namespace the reader may see
+ *   holders                 one line per process holding an object of
+ *                           a namespace the reader may see
  *
  * As in Linux, a file shows the namespace its opener was in at open time
  * (the open pins it), not the reader's at read time; and who may write a
@@ -556,7 +558,7 @@ static const struct proc_ops mqueue_proc_ops = {
 	.proc_release = ns_single_release,
 };
 
-/* --- namespaces --- */
+/* --- namespaces, holders: the opener's real namespace's tree --- */
 
 static int namespaces_show(struct seq_file *m, void *v)
 {
@@ -564,8 +566,15 @@ static int namespaces_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static int holders_show(struct seq_file *m, void *v)
+{
+	sipc_ns_seq_show_holders(m, m->private);
+	return 0;
+}
+
 /* The opener's real namespace's tree, whoever reads the file later. */
-static int namespaces_open(struct inode *inode, struct file *file)
+static int root_single_open(struct file *file,
+			    int (*show)(struct seq_file *, void *))
 {
 	struct sipc_ns *root = sipc_current_ns();
 	int err;
@@ -574,14 +583,31 @@ static int namespaces_open(struct inode *inode, struct file *file)
 		return PTR_ERR(root);
 	root = root->root;
 	sipc_ns_get(root);
-	err = single_open(file, namespaces_show, root);
+	err = single_open(file, show, root);
 	if (err)
 		sipc_ns_put(root);
 	return err;
 }
 
+static int namespaces_open(struct inode *inode, struct file *file)
+{
+	return root_single_open(file, namespaces_show);
+}
+
+static int holders_open(struct inode *inode, struct file *file)
+{
+	return root_single_open(file, holders_show);
+}
+
 static const struct proc_ops namespaces_proc_ops = {
 	.proc_open = namespaces_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = ns_single_release,
+};
+
+static const struct proc_ops holders_proc_ops = {
+	.proc_open = holders_open,
 	.proc_read = seq_read,
 	.proc_lseek = seq_lseek,
 	.proc_release = ns_single_release,
@@ -641,6 +667,8 @@ int sipc_proc_module_init(void)
 			 &namespaces_proc_ops))
 		goto err_remove;
 	if (!proc_create("mqueue", 0444, sipc_proc_root, &mqueue_proc_ops))
+		goto err_remove;
+	if (!proc_create("holders", 0444, sipc_proc_root, &holders_proc_ops))
 		goto err_remove;
 	return 0;
 

@@ -1125,6 +1125,51 @@ const struct sipc_proc_view sipc_shm_proc_view = {
 };
 
 /**
+ * sipc_shm_holders_seq_show() - the shm lines of /proc/shadowipc/holders
+ * @m: the file
+ * @ns: a namespace the reader may see, referenced
+ * @pid_ns: the pid namespace the pids are shown in
+ *
+ * For each segment, in id order, one line per VMA attaching it:
+ * "shm NS ID KEY", then what sipc_shm_holders_show() adds.
+ *
+ * Context: process context, may sleep; takes the shm rwsem (read), and
+ * each segment's lock only to take its attach files.
+ */
+void sipc_shm_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
+			       struct pid_namespace *pid_ns)
+{
+	struct sipc_ids *ids = shm_ids(ns);
+	struct file *attach_files[2];
+	struct sipc_perm *perm;
+	char prefix[64];
+	int idx, i;
+
+	down_read(&ids->rwsem);
+	idr_for_each_entry(&ids->idr, perm, idx) {
+		struct sipc_shm *shp = shm_of(perm);
+
+		/* Destroying a segment takes the rwsem for write. */
+		shm_lock_by_ptr(shp);
+		for (i = 0; i < ARRAY_SIZE(attach_files); i++) {
+			attach_files[i] = shp->attach_files[i];
+			if (attach_files[i])
+				get_file(attach_files[i]);
+		}
+		shm_unlock(shp);
+		snprintf(prefix, sizeof(prefix), "shm %llu %d %d", ns->id,
+			 perm->id, perm->key);
+		for (i = 0; i < ARRAY_SIZE(attach_files); i++) {
+			if (!attach_files[i])
+				continue;
+			sipc_shm_holders_show(m, attach_files[i], prefix, pid_ns);
+			fput(attach_files[i]);
+		}
+	}
+	up_read(&ids->rwsem);
+}
+
+/**
  * sipc_shm_count() - segments alive in every namespace
  *
  * Return: the count.

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 
 struct file;
+struct pid_namespace;
+struct seq_file;
 struct sipc_ns;
 
 /**
@@ -38,6 +40,8 @@ struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
 				  struct file *shm_file, int f_flags);
 long sipc_shm_map(struct file *attach_file, struct sipc_shm_mapping *map);
 void sipc_shm_attach_file_orphan(struct file *file);
+void sipc_shm_holders_show(struct seq_file *m, struct file *attach_file,
+			   const char *prefix, struct pid_namespace *pid_ns);
 
 /* shm_file.c: segments' shmem files */
 struct file *sipc_shm_file_get(key_t key, u64 size, unsigned long vm_flags);

@@ -39,6 +39,12 @@
  *   consecutive offsets (mremap() tricks); shmdt() then sees one attach.
  * - shmdt() cannot unmap under the mmap_lock it searched with (see
  *   sipc_shm_dt()).
+ *
+ * Each attach file also lists the VMAs that map it (struct shm_holder),
+ * for /proc/shadowipc/holders: added by ->mmap and .open, removed by
+ * .close before the VMA is freed. Their ranges are read when listed,
+ * under the shmem mapping's i_mmap_rwsem, which every change of an
+ * attach VMA's range takes (split, merge, mremap's move).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,6 +53,10 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
+#include <linux/pid_namespace.h>
+#include <linux/rbtree.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -56,7 +66,7 @@
 
 /**
  * struct shm_attach_file - what an attach file maps
- * @lock: guards @ns
+ * @lock: guards @ns and @holders
  * @ns: the segment's namespace, not counted: the segment holds the
  *	attach file and the namespace holds the segment; an attach that
  *	outlives both holds a count of its own. NULL once the segment is
@@ -64,12 +74,26 @@
  *	the namespace, kept by a remap_file_pages() in progress
  * @id: the segment's id
  * @shm_file: the segment's shmem file (counted); tells a reused id apart
+ * @holders: the VMAs mapping the file, struct shm_holder by VMA address,
+ *	so that .close finds its own among many (fork)
  */
 struct shm_attach_file {
 	spinlock_t lock;
 	struct sipc_ns *ns;
 	int id;
 	struct file *shm_file;
+	struct rb_root holders;
+};
+
+/**
+ * struct shm_holder - one VMA mapping an attach file
+ * @node: in the attach file's @holders, by VMA address
+ * @vma: the VMA; valid while listed, as .close unlists it before the
+ *	VMA is freed, and its file keeps the attach file
+ */
+struct shm_holder {
+	struct rb_node node;
+	struct vm_area_struct *vma;
 };
 
 /**
@@ -102,6 +126,50 @@ static struct shm_attach *vma_attach(struct vm_area_struct *vma)
 	return vma->vm_private_data;
 }
 
+static struct shm_holder *node_holder(const struct rb_node *node)
+{
+	return rb_entry(node, struct shm_holder, node);
+}
+
+static bool shm_holder_less(struct rb_node *a, const struct rb_node *b)
+{
+	return (unsigned long)node_holder(a)->vma <
+	       (unsigned long)node_holder(b)->vma;
+}
+
+static int shm_holder_cmp(const void *vma, const struct rb_node *node)
+{
+	unsigned long a = (unsigned long)vma;
+	unsigned long b = (unsigned long)node_holder(node)->vma;
+
+	return a < b ? -1 : a > b;
+}
+
+/* List @vma, with @h, among the holders of @af. Context: takes @af->lock. */
+static void shm_holder_add(struct shm_attach_file *af, struct shm_holder *h,
+			   struct vm_area_struct *vma)
+{
+	h->vma = vma;
+	spin_lock(&af->lock);
+	rb_add(&h->node, &af->holders, shm_holder_less);
+	spin_unlock(&af->lock);
+}
+
+/* Unlist @vma, which is being closed. Context: takes @af->lock. */
+static void shm_holder_del(struct shm_attach_file *af,
+			   struct vm_area_struct *vma)
+{
+	struct rb_node *node;
+
+	spin_lock(&af->lock);
+	node = rb_find(vma, &af->holders, shm_holder_cmp);
+	if (node)
+		rb_erase(node, &af->holders);
+	spin_unlock(&af->lock);
+	if (!WARN_ON_ONCE(!node))
+		kfree(node_holder(node));
+}
+
 static void shm_vma_open(struct vm_area_struct *vma)
 {
 	struct shm_attach *at = vma_attach(vma);
@@ -109,6 +177,12 @@ static void shm_vma_open(struct vm_area_struct *vma)
 	if (at->shm_vm_ops->open)
 		at->shm_vm_ops->open(vma);
 	refcount_inc(&at->vmas);
+	/*
+	 * .open cannot fail, and the VMA it is called for exists already
+	 * (fork, split, mremap allocated it): so does its small entry.
+	 */
+	shm_holder_add(at->af, kmalloc(sizeof(struct shm_holder),
+				       GFP_KERNEL_ACCOUNT | __GFP_NOFAIL), vma);
 	/* The VMA copied or split from pins the segment: it is there. */
 	WARN_ON_ONCE(sipc_shm_vma_open(at->ns, at->af->id, at->af->shm_file));
 }
@@ -132,6 +206,7 @@ static void shm_vma_close(struct vm_area_struct *vma)
 
 	if (at->shm_vm_ops->close)
 		at->shm_vm_ops->close(vma);
+	shm_holder_del(at->af, vma);
 	sipc_shm_vma_close(at->ns, at->af->id);
 	if (refcount_dec_and_test(&at->vmas))
 		shm_attach_free(at);
@@ -237,13 +312,15 @@ static struct sipc_ns *shm_attach_file_ns(struct shm_attach_file *af)
 static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct shm_attach_file *af = file->private_data;
+	struct shm_holder *h;
 	struct shm_attach *at;
 	struct sipc_ns *ns;
-	int err;
+	int err = -ENOMEM;
 
 	at = kmalloc(sizeof(*at), GFP_KERNEL_ACCOUNT);
-	if (!at)
-		return -ENOMEM;
+	h = kmalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	if (!at || !h)
+		goto err_free;
 	err = -EINVAL;
 	ns = shm_attach_file_ns(af);
 	if (!ns)
@@ -267,6 +344,7 @@ static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 	at->serial = atomic64_inc_return(&shm_attach_serial);
 	vma->vm_private_data = at;
 	vma->vm_ops = &shm_vm_ops;
+	shm_holder_add(af, h, vma);
 	return 0;
 
 err_vma_close:
@@ -274,6 +352,7 @@ err_vma_close:
 err_ns_put:
 	sipc_ns_put(ns);
 err_free:
+	kfree(h);
 	kfree(at);
 	return err;
 }
@@ -363,6 +442,7 @@ struct file *sipc_shm_attach_file(struct sipc_ns *ns, int id,
 	if (!af)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&af->lock);
+	af->holders = RB_ROOT;
 	af->ns = ns;
 	af->id = id;
 	af->shm_file = get_file(shm_file);
@@ -403,6 +483,65 @@ void sipc_shm_attach_file_orphan(struct file *file)
 	spin_lock(&af->lock);
 	af->ns = NULL;
 	spin_unlock(&af->lock);
+}
+
+/*
+ * One holders line for @vma: the process whose mm it is (its owner, the
+ * task the mm was made for or, once that exited, another user of it), as
+ * @pid_ns numbers it, and where and how it is mapped. A process outside
+ * @pid_ns shows as pid 0, with no command. Context: rcu_read_lock().
+ */
+static void shm_holder_show(struct seq_file *m, struct vm_area_struct *vma,
+			    struct pid_namespace *pid_ns)
+{
+	vm_flags_t flags = READ_ONCE(vma->vm_flags);
+	char comm[TASK_COMM_LEN] = "-";
+	struct task_struct *owner;
+	pid_t pid = 0;
+
+	owner = sipc_mm_owner(vma->vm_mm);
+	if (owner)
+		pid = task_tgid_nr_ns(owner, pid_ns);
+	if (pid)
+		get_task_comm(comm, owner);
+	seq_printf(m, " %d ", pid);
+	seq_escape(m, comm, " \t\n\\");
+	seq_printf(m, " %lx-%lx %c%c%c\n", vma->vm_start, vma->vm_end,
+		   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
+		   flags & VM_EXEC ? 'x' : '-');
+}
+
+/**
+ * sipc_shm_holders_show() - list the VMAs mapping an attach file
+ * @m: the holders file
+ * @attach_file: an attach file from sipc_shm_attach_file(), referenced
+ * @prefix: what each line starts with (kind, namespace, segment)
+ * @pid_ns: the pid namespace the pids are shown in
+ *
+ * One line per VMA, in no particular order: @prefix, then "pid comm
+ * start-end mode", the command escaped as in /proc/mounts. The ranges are consistent: every
+ * change of an attach VMA's range holds the mapping's i_mmap_rwsem.
+ *
+ * Context: process context, may sleep; takes the shmem mapping's
+ * i_mmap_rwsem (read), then the attach file's lock.
+ */
+void sipc_shm_holders_show(struct seq_file *m, struct file *attach_file,
+			   const char *prefix, struct pid_namespace *pid_ns)
+{
+	struct shm_attach_file *af = attach_file->private_data;
+	struct address_space *mapping = attach_file->f_mapping;
+	struct rb_node *node;
+
+	i_mmap_lock_read(mapping);
+	spin_lock(&af->lock);
+	rcu_read_lock();
+	for (node = rb_first(&af->holders); node; node = rb_next(node)) {
+		seq_puts(m, prefix);
+		shm_holder_show(m, node_holder(node)->vma, pid_ns);
+	}
+	rcu_read_unlock();
+	spin_unlock(&af->lock);
+	i_mmap_unlock_read(mapping);
 }
 
 /**
