@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/shadowipc/holders: every VMA attaching a segment is listed with
+ * its process and range, across shmat, fork, mremap, partial munmap,
+ * exit and exec; a process in another namespace is listed under that
+ * namespace only; and an unprivileged reader sees only the namespaces it
+ * created.
+ */
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+
+#include "kselftest_harness.h"
+#include "sipc_test.h"
+
+#define HOLDERS		"/proc/shadowipc/holders"
+#define EXEC_CHILD_ENV	"HOLDERS_TEST_EXEC_CHILD"
+#define SEG		(4 * 4096)
+
+/* Any value, in match()'s filters. */
+#define ANY		(-1L)
+
+/*
+ * The exec test's child: the image it execs is this program, which says
+ * so on its stdout and waits here for its stdin to close (both pipes),
+ * so that the parent can look at a process that exec'd and still runs.
+ */
+static void __attribute__((constructor)) exec_child(void)
+{
+	char c;
+
+	if (!getenv(EXEC_CHILD_ENV))
+		return;
+	if (write(1, "x", 1) != 1)
+		_exit(1);
+	while (read(0, &c, 1) > 0)
+		;
+	_exit(0);
+}
+
+/*
+ * Lines of the holders file for segment @id of namespace @ns whose pid,
+ * start and end are as given (ANY: any), and whose mode is @mode (NULL:
+ * any). Return: how many, or -1 when the file cannot be read or a line
+ * does not parse.
+ */
+static int match(uint64_t ns, int id, long pid, long start, long end,
+		 const char *mode)
+{
+	static char buf[1 << 16];
+	char *line, *save;
+	int n = 0;
+
+	if (sipc_read_file(HOLDERS, buf, sizeof(buf)) < 0)
+		return -1;
+	line = strtok_r(buf, "\n", &save);
+	if (!line || strcmp(line, "kind ns id key pid comm range mode"))
+		return -1;
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		unsigned long long l_ns;
+		unsigned long l_start, l_end;
+		char comm[64], l_mode[8];
+		int l_id, key, l_pid;
+
+		if (sscanf(line, "shm %llu %d %d %d %63s %lx-%lx %7s", &l_ns,
+			   &l_id, &key, &l_pid, comm, &l_start, &l_end,
+			   l_mode) != 8)
+			return -1;
+		if (l_ns == ns && l_id == id &&
+		    (pid == ANY || l_pid == pid) &&
+		    (start == ANY || l_start == (unsigned long)start) &&
+		    (end == ANY || l_end == (unsigned long)end) &&
+		    (!mode || !strcmp(l_mode, mode)))
+			n++;
+	}
+	return n;
+}
+
+/* The lines of @pid's attach of @id at [@a, @a + @len), in @mode. */
+static int attach_lines(uint64_t ns, int id, pid_t pid, void *a, size_t len,
+			const char *mode)
+{
+	return match(ns, id, pid, (long)a, (long)a + len, mode);
+}
+
+FIXTURE(holders) {
+	uint64_t ns;
+	int id;
+};
+
+/* Each test runs in a namespace of its own, with one segment. */
+FIXTURE_SETUP(holders)
+{
+	if (!sipc_dev_present())
+		SKIP(return, "module not loaded");
+	if (access(HOLDERS, R_OK))
+		SKIP(return, "no " HOLDERS);
+	ASSERT_EQ(0, shadowipc_unshare(&self->ns));
+	self->id = shadowipc_shmget(IPC_PRIVATE, SEG, IPC_CREAT | 0600);
+	ASSERT_GE(self->id, 0);
+}
+
+FIXTURE_TEARDOWN(holders)
+{
+	if (self->id >= 0)
+		shadowipc_shmctl(self->id, IPC_RMID, NULL);
+}
+
+TEST_F(holders, attach_lists_pid_range_and_mode)
+{
+	void *rw, *ro;
+
+	ASSERT_EQ(0, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+	rw = shadowipc_shmat(self->id, NULL, 0);
+	ASSERT_NE((void *)-1, rw);
+	ro = shadowipc_shmat(self->id, NULL, SHM_RDONLY);
+	ASSERT_NE((void *)-1, ro);
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), rw, SEG, "rw-"));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), ro, SEG, "r--"));
+	EXPECT_EQ(2, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+	ASSERT_EQ(0, shadowipc_shmdt(ro));
+	EXPECT_EQ(0, attach_lines(self->ns, self->id, getpid(), ro, SEG, NULL));
+	ASSERT_EQ(0, shadowipc_shmdt(rw));
+	EXPECT_EQ(0, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+}
+
+/* Fork lists both; the child's exit removes its line. */
+TEST_F(holders, fork_lists_both_exit_removes)
+{
+	int go[2], done[2];
+	pid_t pid;
+	void *a;
+	char c;
+
+	a = shadowipc_shmat(self->id, NULL, 0);
+	ASSERT_NE((void *)-1, a);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		close(go[0]);
+		close(done[1]);
+		if (write(go[1], "r", 1) != 1)
+			_exit(1);
+		read(done[0], &c, 1);
+		_exit(0);
+	}
+	close(go[1]);
+	close(done[0]);
+	ASSERT_EQ(1, read(go[0], &c, 1));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), a, SEG, "rw-"));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, pid, a, SEG, "rw-"));
+	close(done[1]);
+	EXPECT_EQ(0, sipc_wait(pid));
+	EXPECT_EQ(0, attach_lines(self->ns, self->id, pid, a, SEG, NULL));
+	EXPECT_EQ(1, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+	close(go[0]);
+	EXPECT_EQ(0, shadowipc_shmdt(a));
+}
+
+/* Many children of one attach: each listed once, each gone at its exit. */
+TEST_F(holders, many_forks_each_listed_once)
+{
+	enum { N = 32 };
+	pid_t pids[N];
+	int go[2], done[2], i;
+	void *a;
+	char c;
+
+	a = shadowipc_shmat(self->id, NULL, 0);
+	ASSERT_NE((void *)-1, a);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	for (i = 0; i < N; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (!pids[i]) {
+			close(done[1]);
+			if (write(go[1], "r", 1) != 1)
+				_exit(1);
+			read(done[0], &c, 1);
+			_exit(0);
+		}
+	}
+	close(done[0]);
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(1, read(go[0], &c, 1));
+	for (i = 0; i < N; i++)
+		EXPECT_EQ(1, attach_lines(self->ns, self->id, pids[i], a, SEG,
+					  "rw-"));
+	EXPECT_EQ(N + 1, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+	close(done[1]);
+	for (i = 0; i < N; i++)
+		EXPECT_EQ(0, sipc_wait(pids[i]));
+	EXPECT_EQ(1, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+	close(go[0]);
+	close(go[1]);
+	EXPECT_EQ(0, shadowipc_shmdt(a));
+}
+
+TEST_F(holders, mremap_moves_the_range)
+{
+	void *a, *dst, *moved;
+
+	a = shadowipc_shmat(self->id, NULL, 0);
+	ASSERT_NE((void *)-1, a);
+	/* a free place to move to */
+	dst = mmap(NULL, SEG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, dst);
+	moved = mremap(a, SEG, SEG, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	ASSERT_EQ(dst, moved);
+	EXPECT_EQ(0, attach_lines(self->ns, self->id, getpid(), a, SEG, NULL));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), moved, SEG,
+				  "rw-"));
+	EXPECT_EQ(1, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+	EXPECT_EQ(0, shadowipc_shmdt(moved));
+	EXPECT_EQ(0, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+}
+
+/* munmap() of the middle of an attach leaves two pieces, then shmdt(). */
+TEST_F(holders, partial_detach_lists_the_pieces)
+{
+	char *a;
+
+	a = shadowipc_shmat(self->id, NULL, 0);
+	ASSERT_NE((void *)-1, a);
+	ASSERT_EQ(0, munmap(a + 4096, 2 * 4096));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), a, 4096,
+				  "rw-"));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), a + 3 * 4096,
+				  4096, "rw-"));
+	EXPECT_EQ(2, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+	/* mprotect() splits too, and the mode follows */
+	ASSERT_EQ(0, mprotect(a, 4096, PROT_READ));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), a, 4096,
+				  "r--"));
+	EXPECT_EQ(0, shadowipc_shmdt(a));
+	EXPECT_EQ(0, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+}
+
+/* A child that execs keeps running but no longer holds the segment. */
+TEST_F(holders, exec_removes)
+{
+	int in[2], out[2];
+	pid_t pid;
+	void *a;
+	char c;
+
+	a = shadowipc_shmat(self->id, NULL, 0);
+	ASSERT_NE((void *)-1, a);
+	ASSERT_EQ(0, pipe(in));
+	ASSERT_EQ(0, pipe(out));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		char *argv[] = { "holders_test", NULL };
+
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
+			_exit(126);
+		close(in[1]);
+		close(out[0]);
+		setenv(EXEC_CHILD_ENV, "1", 1);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	ASSERT_EQ(1, read(out[0], &c, 1));	/* exec'd */
+	EXPECT_EQ(0, attach_lines(self->ns, self->id, pid, a, SEG, NULL));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), a, SEG,
+				  "rw-"));
+	close(in[1]);
+	close(out[0]);
+	EXPECT_EQ(0, sipc_wait(pid));
+	EXPECT_EQ(0, shadowipc_shmdt(a));
+}
+
+/*
+ * A process in another namespace, attaching a segment with the same id,
+ * is listed under its namespace and not under ours.
+ */
+TEST_F(holders, other_namespace_listed_under_its_own)
+{
+	int go[2], done[2];
+	uint64_t other;
+	pid_t pid;
+	void *a;
+	char c;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		uint64_t ns;
+		int id;
+
+		close(go[0]);
+		close(done[1]);
+		if (shadowipc_unshare(&ns))
+			_exit(1);
+		id = shadowipc_shmget(IPC_PRIVATE, SEG, IPC_CREAT | 0600);
+		if (id != self->id)	/* the same id, in a fresh namespace */
+			_exit(2);
+		a = shadowipc_shmat(id, NULL, 0);
+		if (a == (void *)-1 || write(go[1], &ns, sizeof(ns)) != sizeof(ns) ||
+		    write(go[1], &a, sizeof(a)) != sizeof(a))
+			_exit(3);
+		read(done[0], &c, 1);
+		_exit(0);
+	}
+	close(go[1]);
+	close(done[0]);
+	ASSERT_EQ(sizeof(other), read(go[0], &other, sizeof(other)));
+	ASSERT_EQ(sizeof(a), read(go[0], &a, sizeof(a)));
+	EXPECT_NE(self->ns, other);
+	EXPECT_EQ(1, attach_lines(other, self->id, pid, a, SEG, "rw-"));
+	EXPECT_EQ(0, match(self->ns, self->id, pid, ANY, ANY, NULL));
+	EXPECT_EQ(0, match(self->ns, self->id, ANY, ANY, ANY, NULL));
+	close(done[1]);
+	EXPECT_EQ(0, sipc_wait(pid));
+	EXPECT_EQ(0, match(other, self->id, ANY, ANY, ANY, NULL));
+	close(go[0]);
+}
+
+/*
+ * The file opens for anyone (0444), and shows an unprivileged reader the
+ * namespaces its euid created, not root's: as /proc/shadowipc/namespaces.
+ */
+TEST_F(holders, unprivileged_sees_only_its_own)
+{
+	int go[2], done[2], id;
+	uint64_t theirs;
+	pid_t pid;
+	void *a;
+	char c;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	a = shadowipc_shmat(self->id, NULL, 0);
+	ASSERT_NE((void *)-1, a);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		uint64_t mine;
+		void *b;
+
+		close(go[0]);
+		close(done[1]);
+		if (sipc_drop_privs(SIPC_TEST_UID, SIPC_TEST_GID))
+			_exit(1);
+		if (match(self->ns, self->id, ANY, ANY, ANY, NULL) != 0)
+			_exit(2);	/* root's namespace is not shown */
+		if (shadowipc_unshare(&mine))
+			_exit(3);
+		id = shadowipc_shmget(IPC_PRIVATE, SEG, IPC_CREAT | 0600);
+		b = shadowipc_shmat(id, NULL, 0);
+		if (id < 0 || b == (void *)-1)
+			_exit(4);
+		if (attach_lines(mine, id, getpid(), b, SEG, "rw-") != 1)
+			_exit(5);
+		if (write(go[1], &mine, sizeof(mine)) != sizeof(mine) ||
+		    write(go[1], &id, sizeof(id)) != sizeof(id))
+			_exit(6);
+		read(done[0], &c, 1);
+		_exit(0);
+	}
+	close(go[1]);
+	close(done[0]);
+	/* root sees both: its own, and the one nobody created */
+	ASSERT_EQ(sizeof(theirs), read(go[0], &theirs, sizeof(theirs)));
+	ASSERT_EQ(sizeof(id), read(go[0], &id, sizeof(id)));
+	EXPECT_EQ(1, attach_lines(self->ns, self->id, getpid(), a, SEG, "rw-"));
+	EXPECT_EQ(1, match(theirs, id, pid, ANY, ANY, "rw-"));
+	close(done[1]);
+	EXPECT_EQ(0, sipc_wait(pid));
+	close(go[0]);
+	EXPECT_EQ(0, shadowipc_shmdt(a));
+}
+
+TEST_HARNESS_MAIN
