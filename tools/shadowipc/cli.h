@@ -99,6 +99,8 @@ const char *user_name(uid_t uid, char *buf);
 const char *group_name(gid_t gid, char *buf);
 /* A task's command name (/proc/PID/comm), or "" */
 void task_comm(pid_t pid, char *buf, size_t size);
+/* @s as a JSON string, quoted and escaped, on stdout */
+void json_string(const char *s);
 
 /* dev.c: /dev/shadowipc */
 int dev_open(void);

@@ -324,22 +324,6 @@ static void command_of(pid_t pid, char *buf, size_t size)
 		task_comm(pid, buf, size);
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static void lsns_json(struct ns_list *l)
 {
 	size_t i;

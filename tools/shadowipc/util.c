@@ -296,3 +296,19 @@ void task_comm(pid_t pid, char *buf, size_t size)
 	if (read_attr(path, buf, size) < 0)
 		buf[0] = '\0';
 }
+
+void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
