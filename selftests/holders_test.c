@@ -3,9 +3,11 @@
  * /proc/shadowipc/holders: every VMA attaching a segment is listed with
  * its process and range, across shmat, fork, mremap, partial munmap,
  * exit and exec; a process in another namespace is listed under that
- * namespace only; and an unprivileged reader sees only the namespaces it
- * created.
+ * namespace only; an unprivileged reader sees only the namespaces it
+ * created; and shadowipc ipcs --holders shows them as a table and as
+ * JSON that parses (checked here: the guest has no JSON tool).
  */
+#include <ctype.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -81,6 +83,113 @@ static int attach_lines(uint64_t ns, int id, pid_t pid, void *a, size_t len,
 			const char *mode)
 {
 	return match(ns, id, pid, (long)a, (long)a + len, mode);
+}
+
+/* --- a JSON checker: does the whole of @s parse as one JSON value? --- */
+
+static const char *json_value(const char *s, int depth);
+
+static const char *json_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+static const char *json_string(const char *s)
+{
+	if (*s++ != '"')
+		return NULL;
+	for (; *s != '"'; s++) {
+		if ((unsigned char)*s < 0x20)
+			return NULL;
+		if (*s == '\\') {
+			s++;
+			if (*s == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!s[i] || !isxdigit((unsigned char)s[i]))
+						return NULL;
+				s += 4;
+			} else if (!*s || !strchr("\"\\/bfnrt", *s)) {
+				return NULL;
+			}
+		}
+	}
+	return s + 1;
+}
+
+static const char *json_number(const char *s)
+{
+	char *end;
+
+	if (*s != '-' && (*s < '0' || *s > '9'))
+		return NULL;
+	strtod(s, &end);
+	return end;
+}
+
+/* An object ("{") or array ("[") of @close-terminated members. */
+static const char *json_members(const char *s, char close, int depth)
+{
+	s = json_ws(s + 1);
+	if (*s == close)
+		return s + 1;
+	for (;;) {
+		if (close == '}') {
+			s = json_string(json_ws(s));
+			if (!s)
+				return NULL;
+			s = json_ws(s);
+			if (*s++ != ':')
+				return NULL;
+		}
+		s = json_value(s, depth + 1);
+		if (!s)
+			return NULL;
+		s = json_ws(s);
+		if (*s == close)
+			return s + 1;
+		if (*s++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *s, int depth)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	unsigned int i;
+
+	s = json_ws(s);
+	if (depth > 16)
+		return NULL;
+	if (*s == '{' || *s == '[')
+		return json_members(s, *s == '{' ? '}' : ']', depth);
+	if (*s == '"')
+		return json_string(s);
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (!strncmp(s, words[i], strlen(words[i])))
+			return s + strlen(words[i]);
+	return json_number(s);
+}
+
+static bool json_valid(const char *s)
+{
+	s = json_value(s, 0);
+	return s && !*json_ws(s);
+}
+
+/* The output of the shell command @cmd in @buf; its exit status. */
+static int run(const char *cmd, char *buf, size_t size)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n;
+
+	buf[0] = '\0';
+	if (!f)
+		return -1;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	return pclose(f);
 }
 
 FIXTURE(holders) {
@@ -378,6 +487,41 @@ TEST_F(holders, unprivileged_sees_only_its_own)
 	close(done[1]);
 	EXPECT_EQ(0, sipc_wait(pid));
 	close(go[0]);
+	EXPECT_EQ(0, shadowipc_shmdt(a));
+}
+
+/* shadowipc ipcs --holders, as a table and as JSON that parses. */
+TEST_F(holders, cli_table_and_json)
+{
+	char cmd[128], out[1 << 14], want[128];
+	void *a;
+
+	if (system("shadowipc --help >/dev/null 2>&1"))
+		SKIP(return, "no shadowipc command");
+	a = shadowipc_shmat(self->id, NULL, 0);
+	ASSERT_NE((void *)-1, a);
+
+	snprintf(cmd, sizeof(cmd), "shadowipc ipcs --holders --ns %llu",
+		 (unsigned long long)self->ns);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out)));
+	snprintf(want, sizeof(want), " %d holders_test ", getpid());
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "%lx-%-12lx rw-\n", (unsigned long)a,
+		 (unsigned long)a + SEG);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+
+	strcat(cmd, " --json");
+	ASSERT_EQ(0, run(cmd, out, sizeof(out)));
+	EXPECT_TRUE(json_valid(out)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "\"pid\": %d,", getpid());
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "\"start\": \"0x%lx\",", (unsigned long)a);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+
+	/* and the checker is no pushover */
+	EXPECT_FALSE(json_valid("{\"holders\": [ {\"pid\": 1,} ]}"));
+	EXPECT_FALSE(json_valid("{\"a\": \"b\" \"c\"}"));
+	EXPECT_TRUE(json_valid("{\"holders\": [ ]}"));
 	EXPECT_EQ(0, shadowipc_shmdt(a));
 }
 

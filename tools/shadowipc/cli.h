@@ -9,6 +9,7 @@
  *   ns.c         unshare, nsenter, lsns
  *   nsscan.c     finding shadow namespaces, their tasks and handles
  *   ipcs.c       ipcs
+ *   holders.c    ipcs --holders
  *   ipcmk.c      ipcmk
  *   ipcrm.c      ipcrm
  *   limits.c     limits
@@ -35,6 +36,7 @@
 /* The module's /proc views (see the README). */
 #define PROC_SHADOW		"/proc/shadowipc"
 #define PROC_NAMESPACES		PROC_SHADOW "/namespaces"
+#define PROC_HOLDERS		PROC_SHADOW "/holders"
 #define PROC_SYSCTL_DIR		PROC_SHADOW "/sys/kernel"
 
 /* The preload shim, and where "unshare" and "nsenter" look for it. */
@@ -133,6 +135,8 @@ int cmd_lsns(const struct cmd *cmd, int argc, char **argv);
 
 /* ipcs.c, ipcmk.c, ipcrm.c, limits.c */
 int cmd_ipcs(const struct cmd *cmd, int argc, char **argv);
+/* holders.c */
+int ipcs_holders(bool have_ns, unsigned long long ns, bool json);
 int cmd_ipcmk(const struct cmd *cmd, int argc, char **argv);
 int cmd_ipcrm(const struct cmd *cmd, int argc, char **argv);
 int cmd_limits(const struct cmd *cmd, int argc, char **argv);

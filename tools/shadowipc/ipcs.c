@@ -623,7 +623,7 @@ static int ipcs_namespaces(struct ipcs_opts *o, bool all, uint64_t want)
 
 int cmd_ipcs(const struct cmd *cmd, int argc, char **argv)
 {
-	enum { OPT_HUMAN = 256, OPT_NS, OPT_ALL_NS };
+	enum { OPT_HUMAN = 256, OPT_NS, OPT_ALL_NS, OPT_HOLDERS };
 	static const struct option opts[] = {
 		{ "id", required_argument, NULL, 'i' },
 		{ "shmems", no_argument, NULL, 'm' },
@@ -639,18 +639,23 @@ int cmd_ipcs(const struct cmd *cmd, int argc, char **argv)
 		{ "bytes", no_argument, NULL, 'b' },
 		{ "ns", required_argument, NULL, OPT_NS },
 		{ "all-namespaces", no_argument, NULL, OPT_ALL_NS },
+		{ "holders", no_argument, NULL, OPT_HOLDERS },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	struct ipcs_opts o = { .format = F_DEFAULT };
 	unsigned long long ns = 0;
-	bool have_ns = false, all_ns = false;
+	bool have_ns = false, all_ns = false, holders = false, json = false;
+	bool other = false;	/* an option --holders does not take */
 	long long v;
 	int c, nkinds, ret;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:mqsatpclubh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:mqsatpclubJh", opts, NULL)) != -1) {
+		other |= c != OPT_NS && c != OPT_ALL_NS && c != OPT_HOLDERS &&
+			 c != 'J';
 		switch (c) {
 		case 'i':
 			if (parse_ll(optarg, 0, INT32_MAX, &v) < 0)
@@ -700,6 +705,12 @@ int cmd_ipcs(const struct cmd *cmd, int argc, char **argv)
 		case OPT_ALL_NS:
 			all_ns = true;
 			break;
+		case OPT_HOLDERS:
+			holders = true;
+			break;
+		case 'J':
+			json = true;
+			break;
 		default:
 			return help_or_bad_option(cmd, c, argv);
 		}
@@ -708,6 +719,12 @@ int cmd_ipcs(const struct cmd *cmd, int argc, char **argv)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (have_ns && all_ns)
 		return usage_error(cmd, "--ns and --all-namespaces are mutually exclusive");
+	if (json && !holders)
+		return usage_error(cmd, "--json goes with --holders");
+	if (holders && other)
+		return usage_error(cmd, "--holders takes only --ns, --all-namespaces and --json");
+	if (holders)
+		return ipcs_holders(have_ns, ns, json);
 	nkinds = o.kind[SV_SHM] + o.kind[SV_MSG] + o.kind[SV_SEM];
 	if (o.have_id && nkinds != 1)
 		return usage_error(cmd, "when using an ID, a single resource must be specified");

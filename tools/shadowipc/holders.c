@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowipc ipcs --holders: who holds what, from /proc/shadowipc/holders,
+ * as a table or (--json) in util-linux lsipc --json's shape.
+ *
+ * The file has a header line, then one line per holder:
+ *
+ *   shm NS ID KEY PID COMM START-END MODE
+ *
+ * COMM escaped as in /proc/mounts (octal \ooo for space, tab, newline
+ * and backslash); PID 0 for a process outside the reader's pid namespace.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct holder {
+	char kind[8];
+	unsigned long long ns;
+	int id, key, pid;
+	char comm[64];		/* escaped, as the file has it */
+	unsigned long long start, end;
+	char mode[8];
+};
+
+/* One holder line; false when it does not parse. */
+static bool parse_holder(const char *line, struct holder *h)
+{
+	return sscanf(line, "%7s %llu %d %d %d %63s %llx-%llx %7s", h->kind,
+		      &h->ns, &h->id, &h->key, &h->pid, h->comm, &h->start,
+		      &h->end, h->mode) == 9;
+}
+
+/* Undo the file's octal escapes of @s, in place. */
+static void unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+					(s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+static void print_table_row(const struct holder *h)
+{
+	char pid[16] = "-";
+
+	if (h->pid)
+		snprintf(pid, sizeof(pid), "%d", h->pid);
+	printf("%-4s %6llu %10d 0x%08x %7s %-16s %12llx-%-12llx %s\n",
+	       h->kind, h->ns, h->id, (unsigned int)h->key, pid,
+	       h->pid ? h->comm : "-", h->start, h->end, h->mode);
+}
+
+static void print_json_row(struct holder *h, bool first)
+{
+	printf("%s\n      {\n", first ? "" : ",");
+	printf("         \"kind\": \"%s\",\n", h->kind);
+	printf("         \"ns\": %llu,\n", h->ns);
+	printf("         \"id\": %d,\n", h->id);
+	printf("         \"key\": \"0x%08x\",\n", (unsigned int)h->key);
+	if (h->pid) {
+		unescape(h->comm);
+		printf("         \"pid\": %d,\n         \"command\": ", h->pid);
+		json_string(h->comm);
+		printf(",\n");
+	} else {
+		printf("         \"pid\": null,\n         \"command\": null,\n");
+	}
+	printf("         \"start\": \"0x%llx\",\n", h->start);
+	printf("         \"end\": \"0x%llx\",\n", h->end);
+	printf("         \"mode\": \"%s\"\n      }", h->mode);
+}
+
+/* Is namespace @ns listed in /proc/shadowipc/namespaces for the caller? */
+static bool ns_visible(unsigned long long ns)
+{
+	unsigned long long id;
+	char line[512];
+	bool found = false;
+	FILE *f;
+
+	f = fopen(PROC_NAMESPACES, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%llu ", &id) == 1 && id == ns;
+	fclose(f);
+	return found;
+}
+
+/**
+ * ipcs_holders() - shadowipc ipcs --holders
+ * @have_ns: only namespace @ns, else every one the caller may see
+ * @ns: the namespace
+ * @json: JSON instead of a table
+ *
+ * Return: an exit code.
+ */
+int ipcs_holders(bool have_ns, unsigned long long ns, bool json)
+{
+	char line[512];
+	struct holder h;
+	bool first = true;
+	int ret = EXIT_OK;
+	FILE *f;
+
+	f = fopen(PROC_HOLDERS, "r");
+	if (!f) {
+		if (errno == ENOENT) {
+			pr_err("%s: no such file (is the module loaded?)",
+			       PROC_HOLDERS);
+			return EXIT_NOT_LOADED;
+		}
+		pr_err("%s: %s", PROC_HOLDERS, strerror(errno));
+		return errno == EACCES ? EXIT_PERM : EXIT_FAIL;
+	}
+	if (have_ns && !ns_visible(ns)) {
+		pr_err("no shadow namespace %llu among those you may see", ns);
+		fclose(f);
+		return EXIT_NOENT;
+	}
+	if (json)
+		printf("{\n   \"holders\": [");
+	else
+		printf("%-4s %6s %10s %-10s %7s %-16s %-25s %s\n", "KIND",
+		       "NS", "ID", "KEY", "PID", "COMMAND", "RANGE", "MODE");
+	/* the header line, then the holders */
+	if (!fgets(line, sizeof(line), f))
+		ret = EXIT_FAIL;
+	while (ret == EXIT_OK && fgets(line, sizeof(line), f)) {
+		if (!parse_holder(line, &h)) {
+			pr_err("%s: unexpected line: %s", PROC_HOLDERS, line);
+			ret = EXIT_FAIL;
+			break;
+		}
+		if (have_ns && h.ns != ns)
+			continue;
+		if (json)
+			print_json_row(&h, first);
+		else
+			print_table_row(&h);
+		first = false;
+	}
+	if (json)
+		printf("\n   ]\n}\n");
+	fclose(f);
+	return ret;
+}
