@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The shadowipc command end to end: --help everywhere; unshare, then
 # nsenter into it from another shell (by pid and by id), lsns (table and
-# JSON), ipcs --ns and --all-namespaces; ipcs matching util-linux ipcs
-# byte for byte in the same namespace; ipcmk/ipcrm; limits; and the exit
+# JSON), ipcs --ns, --all-namespaces and --holders' options; ipcs
+# matching util-linux ipcs byte for byte in the same namespace;
+# ipcmk/ipcrm; limits; and the exit
 # codes for usage errors, no such process or namespace, permission, and
 # the module not loaded. Expects the module loaded and leaves it loaded.
 # KTAP output.
@@ -83,6 +84,17 @@ awk -v ns="$ns" '/^====== Shadow IPC namespace / { cur = $5 } /^0x00000777 / && 
 ok $? "ipcs --all-namespaces shows it under namespace $ns"
 grep -q '^====== Shadow IPC namespace 1 ======$' $t/all
 ok $? "ipcs --all-namespaces shows the initial namespace"
+# (holders_test attaches segments and checks the rows and the JSON)
+shadowipc ipcs --holders >$t/holders
+head -n 1 $t/holders | grep -q '^KIND *NS *ID KEY *PID COMMAND *RANGE *MODE$'
+ok $? "ipcs --holders header"
+shadowipc ipcs --holders --ns "$ns" --json >$t/json
+[ "$(tr -d ' \n' <$t/json)" = '{"holders":[]}' ]
+ok $? "ipcs --holders --ns ID --json: namespace $ns has no holders"
+expect_rc 2 "ipcs --json needs --holders" shadowipc ipcs --json
+expect_rc 2 "ipcs --holders takes no resource option" shadowipc ipcs --holders -m
+expect_rc 5 "ipcs --holders --ns of a namespace that does not exist" \
+	shadowipc ipcs --holders --ns 999999
 
 shadowipc lsns >$t/lsns
 head -n 1 $t/lsns | grep -q '^ *NS TYPE *TASKS *PID USER *HANDLES *SHM *MSG *SEM COMMAND$'
@@ -171,7 +183,7 @@ ok $rc "ipcs output equals util-linux ipcs's; ipcmk/ipcrm work"
 
 # --- the module not loaded --------------------------------------------------
 if shadowipc unload >/dev/null 2>&1; then
-	for c in "ipcs" "ipcmk -Q" "ipcrm -a" "lsns" "limits" "unshare -- true" "nsenter -t 1 -- true"; do
+	for c in "ipcs" "ipcs --holders" "ipcmk -Q" "ipcrm -a" "lsns" "limits" "unshare -- true" "nsenter -t 1 -- true"; do
 		shadowipc $c >$t/out 2>&1
 		rc=$?
 		[ $rc -eq 3 ] && grep -q 'not loaded' $t/out

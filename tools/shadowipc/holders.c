@@ -121,8 +121,8 @@ int ipcs_holders(bool have_ns, unsigned long long ns, bool json)
 	f = fopen(PROC_HOLDERS, "r");
 	if (!f) {
 		if (errno == ENOENT) {
-			pr_err("%s: no such file (is the module loaded?)",
-			       PROC_HOLDERS);
+			pr_err("the shadowipc module is not loaded (%s: %s); run '" PROG " load'",
+			       PROC_HOLDERS, strerror(errno));
 			return EXIT_NOT_LOADED;
 		}
 		pr_err("%s: %s", PROC_HOLDERS, strerror(errno));
