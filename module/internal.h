@@ -571,7 +571,11 @@ int sipc_proc_module_init(void);
 void sipc_proc_module_exit(void);
 void sipc_ns_seq_show_all(struct seq_file *m, struct sipc_ns *root);
 void sipc_ns_seq_show_holders(struct seq_file *m, struct sipc_ns *root);
+void sipc_seq_holder_task(struct seq_file *m, struct task_struct *task,
+			  struct pid_namespace *pid_ns);
 void sipc_shm_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
+			       struct pid_namespace *pid_ns);
+void sipc_msg_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
 			       struct pid_namespace *pid_ns);
 void sipc_shm_destroy_orphaned(struct sipc_ns *ns);
 

@@ -1042,6 +1042,50 @@ long sipc_msg_ctl(struct sipc_ns *ns, int msqid, int cmd, void __user *buf)
 	}
 }
 
+/**
+ * sipc_msg_holders_seq_show() - the msg lines of /proc/shadowipc/holders
+ * @m: the file
+ * @ns: a namespace the reader may see, referenced
+ * @pid_ns: the pid namespace the pids are shown in
+ *
+ * For each queue, in id order, one line per sleeping receiver, then per
+ * sleeping sender: "msg NS ID KEY PID COMM - receive|send".
+ *
+ * Context: process context, may sleep; takes the msg rwsem (read),
+ * under which no queue is destroyed, so that a sleeper is listed only
+ * while it sleeps (its entry is on its stack), then each queue's lock.
+ */
+void sipc_msg_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
+			       struct pid_namespace *pid_ns)
+{
+	struct sipc_ids *ids = msg_ids(ns);
+	struct msg_receiver *msr;
+	struct msg_sender *mss;
+	struct sipc_perm *perm;
+	struct sipc_msq *msq;
+	int idx;
+
+	down_read(&ids->rwsem);
+	idr_for_each_entry(&ids->idr, perm, idx) {
+		msq = msq_of(perm);
+		spin_lock(&perm->lock);
+		list_for_each_entry(msr, &msq->receivers, list) {
+			seq_printf(m, "msg %llu %d %d", ns->id, perm->id,
+				   perm->key);
+			sipc_seq_holder_task(m, msr->tsk, pid_ns);
+			seq_puts(m, " - receive\n");
+		}
+		list_for_each_entry(mss, &msq->senders, list) {
+			seq_printf(m, "msg %llu %d %d", ns->id, perm->id,
+				   perm->key);
+			sipc_seq_holder_task(m, mss->tsk, pid_ns);
+			seq_puts(m, " - send\n");
+		}
+		spin_unlock(&perm->lock);
+	}
+	up_read(&ids->rwsem);
+}
+
 /* One /proc/shadowipc/sysvipc/msg line, as sysvipc_msg_proc_show(). */
 static void msg_proc_show(struct seq_file *m, struct sipc_perm *perm,
 			  struct pid_namespace *pid_ns)

@@ -524,6 +524,13 @@ static struct sipc_ns *ns_get_next(struct sipc_ns *root, u64 after)
 	return next;
 }
 
+static void ns_seq_show_holders(struct seq_file *m, struct sipc_ns *ns,
+				struct pid_namespace *pid_ns)
+{
+	sipc_shm_holders_seq_show(m, ns, pid_ns);
+	sipc_msg_holders_seq_show(m, ns, pid_ns);
+}
+
 /**
  * sipc_ns_seq_show_holders() - /proc/shadowipc/holders
  * @m: the file, whose opener's credentials decide what it shows
@@ -545,11 +552,11 @@ void sipc_ns_seq_show_holders(struct seq_file *m, struct sipc_ns *root)
 
 	seq_puts(m, "kind ns id key pid comm range mode\n");
 	if (ns_seq_visible(m, &sipc_init_ns, root))
-		sipc_shm_holders_seq_show(m, &sipc_init_ns, pid_ns);
+		ns_seq_show_holders(m, &sipc_init_ns, pid_ns);
 	while ((ns = ns_get_next(root, id))) {
 		id = ns->id;
 		if (ns_seq_visible(m, ns, root))
-			sipc_shm_holders_seq_show(m, ns, pid_ns);
+			ns_seq_show_holders(m, ns, pid_ns);
 		sipc_ns_put(ns);
 	}
 }

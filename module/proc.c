@@ -25,6 +25,7 @@
 #include <linux/kernel.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -557,6 +558,31 @@ static const struct proc_ops mqueue_proc_ops = {
 	.proc_lseek = seq_lseek,
 	.proc_release = ns_single_release,
 };
+
+/**
+ * sipc_seq_holder_task() - the process part of a /proc/shadowipc/holders line
+ * @m: the holders file
+ * @task: a thread of the process, or NULL when there is none
+ * @pid_ns: the pid namespace the pid is shown in
+ *
+ * " PID COMM": the thread group's id in @pid_ns and the thread's command,
+ * escaped as in /proc/mounts; " 0 -" for no task, or one outside @pid_ns.
+ *
+ * Context: rcu_read_lock() or another guarantee that @task is not freed.
+ */
+void sipc_seq_holder_task(struct seq_file *m, struct task_struct *task,
+			  struct pid_namespace *pid_ns)
+{
+	char comm[TASK_COMM_LEN] = "-";
+	pid_t pid = 0;
+
+	if (task)
+		pid = task_tgid_nr_ns(task, pid_ns);
+	if (pid)
+		get_task_comm(comm, task);
+	seq_printf(m, " %d ", pid);
+	seq_escape(m, comm, " \t\n\\");
+}
 
 /* --- namespaces, holders: the opener's real namespace's tree --- */
 

@@ -53,9 +53,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
-#include <linux/pid_namespace.h>
 #include <linux/rbtree.h>
-#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -486,26 +484,16 @@ void sipc_shm_attach_file_orphan(struct file *file)
 }
 
 /*
- * One holders line for @vma: the process whose mm it is (its owner, the
- * task the mm was made for or, once that exited, another user of it), as
- * @pid_ns numbers it, and where and how it is mapped. A process outside
- * @pid_ns shows as pid 0, with no command. Context: rcu_read_lock().
+ * The rest of a holders line for @vma: the process whose mm it is (its
+ * owner, the task the mm was made for or, once that exited, another
+ * user of it), and where and how it is mapped. Context: rcu_read_lock().
  */
 static void shm_holder_show(struct seq_file *m, struct vm_area_struct *vma,
 			    struct pid_namespace *pid_ns)
 {
 	vm_flags_t flags = READ_ONCE(vma->vm_flags);
-	char comm[TASK_COMM_LEN] = "-";
-	struct task_struct *owner;
-	pid_t pid = 0;
 
-	owner = sipc_mm_owner(vma->vm_mm);
-	if (owner)
-		pid = task_tgid_nr_ns(owner, pid_ns);
-	if (pid)
-		get_task_comm(comm, owner);
-	seq_printf(m, " %d ", pid);
-	seq_escape(m, comm, " \t\n\\");
+	sipc_seq_holder_task(m, sipc_mm_owner(vma->vm_mm), pid_ns);
 	seq_printf(m, " %lx-%lx %c%c%c\n", vma->vm_start, vma->vm_end,
 		   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
 		   flags & VM_EXEC ? 'x' : '-');
