@@ -5,7 +5,8 @@
  *
  * The file has a header line, then one line per holder:
  *
- *   shm NS ID KEY PID COMM START-END MODE
+ *   shm NS ID KEY PID COMM START-END MODE    a mapping attaching a segment
+ *   msg NS ID KEY PID COMM - receive|send    a sleeper in msgrcv()/msgsnd()
  *
  * COMM escaped as in /proc/mounts (octal \ooo for space, tab, newline
  * and backslash); PID 0 for a process outside the reader's pid namespace.
@@ -24,6 +25,7 @@ struct holder {
 	unsigned long long ns;
 	int id, key, pid;
 	char comm[64];		/* escaped, as the file has it */
+	char range[40];		/* "-" where there is none */
 	unsigned long long start, end;
 	char mode[8];
 };
@@ -31,9 +33,12 @@ struct holder {
 /* One holder line; false when it does not parse. */
 static bool parse_holder(const char *line, struct holder *h)
 {
-	return sscanf(line, "%7s %llu %d %d %d %63s %llx-%llx %7s", h->kind,
-		      &h->ns, &h->id, &h->key, &h->pid, h->comm, &h->start,
-		      &h->end, h->mode) == 9;
+	if (sscanf(line, "%7s %llu %d %d %d %63s %39s %7s", h->kind, &h->ns,
+		   &h->id, &h->key, &h->pid, h->comm, h->range, h->mode) != 8)
+		return false;
+	h->start = h->end = 0;
+	return !strcmp(h->range, "-") ||
+	       sscanf(h->range, "%llx-%llx", &h->start, &h->end) == 2;
 }
 
 /* Undo the file's octal escapes of @s, in place. */
@@ -60,9 +65,12 @@ static void print_table_row(const struct holder *h)
 
 	if (h->pid)
 		snprintf(pid, sizeof(pid), "%d", h->pid);
-	printf("%-4s %6llu %10d 0x%08x %7s %-16s %12llx-%-12llx %s\n",
-	       h->kind, h->ns, h->id, (unsigned int)h->key, pid,
-	       h->pid ? h->comm : "-", h->start, h->end, h->mode);
+	printf("%-4s %6llu %10d 0x%08x %7s %-16s ", h->kind, h->ns, h->id,
+	       (unsigned int)h->key, pid, h->pid ? h->comm : "-");
+	if (h->end)
+		printf("%12llx-%-12llx %s\n", h->start, h->end, h->mode);
+	else
+		printf("%-25s %s\n", "-", h->mode);
 }
 
 static void print_json_row(struct holder *h, bool first)
@@ -80,8 +88,12 @@ static void print_json_row(struct holder *h, bool first)
 	} else {
 		printf("         \"pid\": null,\n         \"command\": null,\n");
 	}
-	printf("         \"start\": \"0x%llx\",\n", h->start);
-	printf("         \"end\": \"0x%llx\",\n", h->end);
+	if (h->end) {
+		printf("         \"start\": \"0x%llx\",\n", h->start);
+		printf("         \"end\": \"0x%llx\",\n", h->end);
+	} else {
+		printf("         \"start\": null,\n         \"end\": null,\n");
+	}
 	printf("         \"mode\": \"%s\"\n      }", h->mode);
 }
 
