@@ -2,7 +2,7 @@
 /*
  * /proc/shadowipc/holders: every VMA attaching a segment is listed with
  * its process and range, across shmat, fork, mremap, partial munmap,
- * exit and exec; a process in another namespace is listed under that
+ * exit and exec; message queues' sleepers while they sleep; a process in another namespace is listed under that
  * namespace only; an unprivileged reader sees only the namespaces it
  * created; and shadowipc ipcs --holders shows them as a table and as
  * JSON that parses (checked here: the guest has no JSON tool).
@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/shm.h>
 
 #include "kselftest_harness.h"
@@ -41,13 +42,13 @@ static void __attribute__((constructor)) exec_child(void)
 }
 
 /*
- * Lines of the holders file for segment @id of namespace @ns whose pid,
- * start and end are as given (ANY: any), and whose mode is @mode (NULL:
- * any). Return: how many, or -1 when the file cannot be read or a line
- * does not parse.
+ * Lines of the holders file of @kind for object @id of namespace @ns
+ * whose pid, start and end are as given (ANY: any; a line without a
+ * range has 0 for both), and whose mode is @mode (NULL: any). Return:
+ * how many, or -1 when the file cannot be read or a line does not parse.
  */
-static int match(uint64_t ns, int id, long pid, long start, long end,
-		 const char *mode)
+static int match_kind(const char *kind, uint64_t ns, int id, long pid,
+		      long start, long end, const char *mode)
 {
 	static char buf[1 << 16];
 	char *line, *save;
@@ -59,16 +60,19 @@ static int match(uint64_t ns, int id, long pid, long start, long end,
 	if (!line || strcmp(line, "kind ns id key pid comm range mode"))
 		return -1;
 	while ((line = strtok_r(NULL, "\n", &save))) {
+		char l_kind[8], comm[64], range[40], l_mode[8];
+		unsigned long l_start = 0, l_end = 0;
 		unsigned long long l_ns;
-		unsigned long l_start, l_end;
-		char comm[64], l_mode[8];
 		int l_id, key, l_pid;
 
-		if (sscanf(line, "shm %llu %d %d %d %63s %lx-%lx %7s", &l_ns,
-			   &l_id, &key, &l_pid, comm, &l_start, &l_end,
+		if (sscanf(line, "%7s %llu %d %d %d %63s %39s %7s", l_kind,
+			   &l_ns, &l_id, &key, &l_pid, comm, range,
 			   l_mode) != 8)
 			return -1;
-		if (l_ns == ns && l_id == id &&
+		if (strcmp(range, "-") &&
+		    sscanf(range, "%lx-%lx", &l_start, &l_end) != 2)
+			return -1;
+		if (!strcmp(l_kind, kind) && l_ns == ns && l_id == id &&
 		    (pid == ANY || l_pid == pid) &&
 		    (start == ANY || l_start == (unsigned long)start) &&
 		    (end == ANY || l_end == (unsigned long)end) &&
@@ -76,6 +80,27 @@ static int match(uint64_t ns, int id, long pid, long start, long end,
 			n++;
 	}
 	return n;
+}
+
+static int match(uint64_t ns, int id, long pid, long start, long end,
+		 const char *mode)
+{
+	return match_kind("shm", ns, id, pid, start, end, mode);
+}
+
+/* Wait up to 5 s for @n sleepers @mode by @pid on queue @id. */
+static int await_sleepers(uint64_t ns, int id, pid_t pid, const char *mode,
+			  int n)
+{
+	int i, got = -1;
+
+	for (i = 0; i < 500; i++) {
+		got = match_kind("msg", ns, id, pid, 0, 0, mode);
+		if (got == n)
+			break;
+		usleep(10 * 1000);
+	}
+	return got;
 }
 
 /* The lines of @pid's attach of @id at [@a, @a + @len), in @mode. */
@@ -488,6 +513,54 @@ TEST_F(holders, unprivileged_sees_only_its_own)
 	EXPECT_EQ(0, sipc_wait(pid));
 	close(go[0]);
 	EXPECT_EQ(0, shadowipc_shmdt(a));
+}
+
+/*
+ * A message queue's sleeping receivers and senders are listed while they
+ * sleep, and no longer once woken.
+ */
+TEST_F(holders, msg_sleepers)
+{
+	struct { long type; char text[8192]; } msg = { .type = 1 };
+	pid_t pid;
+	int q;
+
+	q = shadowipc_msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	ASSERT_GE(q, 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(shadowipc_msgrcv(q, &msg, sizeof(msg.text), 0, 0) != 1);
+	EXPECT_EQ(1, await_sleepers(self->ns, q, pid, "receive", 1));
+	EXPECT_EQ(0, match_kind("msg", self->ns, q, ANY, 0, 0, "send"));
+	ASSERT_EQ(0, shadowipc_msgsnd(q, &msg, 1, 0));
+	EXPECT_EQ(0, sipc_wait(pid));
+	EXPECT_EQ(0, match_kind("msg", self->ns, q, ANY, ANY, ANY, NULL));
+
+	/* two of 8192 fill the default 16384 bytes: a third sleeps */
+	ASSERT_EQ(0, shadowipc_msgsnd(q, &msg, sizeof(msg.text), 0));
+	ASSERT_EQ(0, shadowipc_msgsnd(q, &msg, sizeof(msg.text), 0));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(shadowipc_msgsnd(q, &msg, sizeof(msg.text), 0) != 0);
+	EXPECT_EQ(1, await_sleepers(self->ns, q, pid, "send", 1));
+	if (!system("shadowipc --help >/dev/null 2>&1")) {
+		char cmd[128], out[1 << 14];
+
+		snprintf(cmd, sizeof(cmd),
+			 "shadowipc ipcs --holders --ns %llu --json",
+			 (unsigned long long)self->ns);
+		EXPECT_EQ(0, run(cmd, out, sizeof(out)));
+		EXPECT_TRUE(json_valid(out)) TH_LOG("%s", out);
+		EXPECT_NE(NULL, strstr(out, "\"start\": null,")) TH_LOG("%s", out);
+		EXPECT_NE(NULL, strstr(out, "\"mode\": \"send\"")) TH_LOG("%s", out);
+	}
+	ASSERT_EQ(sizeof(msg.text),
+		  shadowipc_msgrcv(q, &msg, sizeof(msg.text), 0, 0));
+	EXPECT_EQ(0, sipc_wait(pid));
+	EXPECT_EQ(0, match_kind("msg", self->ns, q, ANY, ANY, ANY, NULL));
+	EXPECT_EQ(0, shadowipc_msgctl(q, IPC_RMID, NULL));
 }
 
 /* shadowipc ipcs --holders, as a table and as JSON that parses. */
