@@ -65,16 +65,23 @@ static const struct file_operations sipc_watch_fops = {
 	.llseek = noop_llseek,
 };
 
-/*
- * May the caller read @task's namespace links: ptrace_may_access() with
+/**
+ * sipc_may_read_task() - may the caller read @task's namespace or maps
+ * @task: the task
+ *
+ * ptrace_may_access() with
  * PTRACE_MODE_READ_FSCREDS, which modules cannot call. Same thread group;
  * or fsuid/fsgid equal to the target's real, effective and saved ids; or
  * CAP_SYS_PTRACE in the target's user namespace; and then the target must
  * be dumpable (or the caller have CAP_SYS_PTRACE over it: compat.h's
  * sipc_task_dumpable(), the rule of the kernel built for). LSM hooks
  * (Yama's ptrace_scope among them) are not consulted.
+ *
+ * Context: @task not freed meanwhile (a reference or rcu_read_lock());
+ * takes task_lock(@task); does not sleep.
+ * Return: true if it may.
  */
-static bool sipc_may_read_task(struct task_struct *task)
+bool sipc_may_read_task(struct task_struct *task)
 {
 	const struct cred *cred = current_cred(), *tcred;
 	bool ok;

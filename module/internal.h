@@ -48,9 +48,10 @@
  *   sipc_ucounts_lock           (per-user budgets, ucount.c; a leaf, also
  *                               taken under a segment's sipc_perm.lock
  *                               by SHM_LOCK)
- *   shm_attach_file.lock        (a segment's attach file, vm.c; a leaf,
- *                               under mmap_lock, sipc_ids.rwsem or
- *                               i_mmap_rwsem)
+ *   shm_attach_file.lock        (a segment's attach file, vm.c; under
+ *                               mmap_lock, sipc_ids.rwsem or
+ *                               i_mmap_rwsem; holders' listing takes a
+ *                               holder's task_lock under it)
  *
  * What each protects:
  *
@@ -429,6 +430,7 @@ void sipc_last_refusal_clear(void);
 struct file *sipc_handle_create(pid_t pid, bool watch, u64 *ns_id);
 struct sipc_ns *sipc_handle_ns_get(int fd);
 u64 sipc_handle_count(void);
+bool sipc_may_read_task(struct task_struct *task);
 
 /* keys.c: key tables shared read-only with userspace */
 struct sipc_keys;

@@ -486,17 +486,24 @@ void sipc_shm_attach_file_orphan(struct file *file)
 /*
  * The rest of a holders line for @vma: the process whose mm it is (its
  * owner, the task the mm was made for or, once that exited, another
- * user of it), and where and how it is mapped. Context: rcu_read_lock().
+ * user of it), and where and how it is mapped. Where is shown as
+ * /proc/PID/maps would show it: only to a reader that may read that
+ * process's maps (@may_see_maps: the reader is the opener, whose
+ * credentials Linux checks), else "-". Context: rcu_read_lock().
  */
 static void shm_holder_show(struct seq_file *m, struct vm_area_struct *vma,
-			    struct pid_namespace *pid_ns)
+			    struct pid_namespace *pid_ns, bool may_see_maps)
 {
+	struct task_struct *task = sipc_mm_owner(vma->vm_mm);
 	vm_flags_t flags = READ_ONCE(vma->vm_flags);
 
-	sipc_seq_holder_task(m, sipc_mm_owner(vma->vm_mm), pid_ns);
-	seq_printf(m, " %lx-%lx %c%c%c\n", vma->vm_start, vma->vm_end,
-		   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
-		   flags & VM_EXEC ? 'x' : '-');
+	sipc_seq_holder_task(m, task, pid_ns);
+	if (may_see_maps && task && sipc_may_read_task(task))
+		seq_printf(m, " %lx-%lx", vma->vm_start, vma->vm_end);
+	else
+		seq_puts(m, " -");
+	seq_printf(m, " %c%c%c\n", flags & VM_READ ? 'r' : '-',
+		   flags & VM_WRITE ? 'w' : '-', flags & VM_EXEC ? 'x' : '-');
 }
 
 /**
@@ -511,13 +518,15 @@ static void shm_holder_show(struct seq_file *m, struct vm_area_struct *vma,
  * change of an attach VMA's range holds the mapping's i_mmap_rwsem.
  *
  * Context: process context, may sleep; takes the shmem mapping's
- * i_mmap_rwsem (read), then the attach file's lock.
+ * i_mmap_rwsem (read), then the attach file's lock, then each holder's
+ * task_lock() (sipc_may_read_task()).
  */
 void sipc_shm_holders_show(struct seq_file *m, struct file *attach_file,
 			   const char *prefix, struct pid_namespace *pid_ns)
 {
 	struct shm_attach_file *af = attach_file->private_data;
 	struct address_space *mapping = attach_file->f_mapping;
+	bool may_see_maps = m->file->f_cred == current_cred();
 	struct rb_node *node;
 
 	i_mmap_lock_read(mapping);
@@ -525,7 +534,8 @@ void sipc_shm_holders_show(struct seq_file *m, struct file *attach_file,
 	rcu_read_lock();
 	for (node = rb_first(&af->holders); node; node = rb_next(node)) {
 		seq_puts(m, prefix);
-		shm_holder_show(m, node_holder(node)->vma, pid_ns);
+		shm_holder_show(m, node_holder(node)->vma, pid_ns,
+				may_see_maps);
 	}
 	rcu_read_unlock();
 	spin_unlock(&af->lock);

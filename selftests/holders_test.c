@@ -516,6 +516,81 @@ TEST_F(holders, unprivileged_sees_only_its_own)
 }
 
 /*
+ * A range is where a process maps a segment, which Linux shows in
+ * /proc/PID/maps only to a reader that may ptrace-read the process: a
+ * namespace's unprivileged creator sees its own attach's range and "-"
+ * for root's attach in the same namespace.
+ */
+TEST_F(holders, range_only_for_a_process_the_reader_may_read)
+{
+	int ready[2], root_done[2], check[2], hold[2], id, fd;
+	uint64_t theirs;
+	pid_t child, helper;
+	char c = 'x';
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(root_done));
+	ASSERT_EQ(0, pipe(check));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		void *b;
+
+		if (sipc_drop_privs(SIPC_TEST_UID, SIPC_TEST_GID) ||
+		    shadowipc_unshare(&theirs))
+			_exit(1);
+		id = shadowipc_shmget(IPC_PRIVATE, SEG, IPC_CREAT | 0666);
+		b = shadowipc_shmat(id, NULL, 0);
+		if (id < 0 || b == (void *)-1)
+			_exit(2);
+		if (write(ready[1], &theirs, sizeof(theirs)) != sizeof(theirs) ||
+		    write(ready[1], &id, sizeof(id)) != sizeof(id))
+			_exit(3);
+		if (read(check[0], &helper, sizeof(helper)) != sizeof(helper))
+			_exit(4);
+		if (attach_lines(theirs, id, getpid(), b, SEG, "rw-") != 1)
+			_exit(5);
+		/* root's line is there, its range not */
+		if (match(theirs, id, helper, 0, 0, "rw-") != 1)
+			_exit(6);
+		_exit(0);
+	}
+	ASSERT_EQ(sizeof(theirs), read(ready[0], &theirs, sizeof(theirs)));
+	ASSERT_EQ(sizeof(id), read(ready[0], &id, sizeof(id)));
+	ASSERT_EQ(0, pipe(hold));
+	helper = fork();
+	ASSERT_GE(helper, 0);
+	if (!helper) {
+		close(hold[1]);
+		fd = shadowipc_ns_fd(child, NULL);
+		if (fd < 0 || shadowipc_setns(fd) ||
+		    shadowipc_shmat(id, NULL, 0) == (void *)-1)
+			_exit(1);
+		if (write(root_done[1], &c, 1) != 1)
+			_exit(2);
+		read(hold[0], &c, 1);	/* EOF when the test ends */
+		_exit(0);
+	}
+	close(check[0]);
+	close(hold[0]);
+	ASSERT_EQ(1, read(root_done[0], &c, 1));
+	/* root itself sees the range */
+	EXPECT_EQ(1, match(theirs, id, helper, ANY, ANY, "rw-"));
+	EXPECT_EQ(0, match(theirs, id, helper, 0, 0, "rw-"));
+	ASSERT_EQ(sizeof(helper), write(check[1], &helper, sizeof(helper)));
+	EXPECT_EQ(0, sipc_wait(child));
+	close(check[1]);
+	close(hold[1]);
+	EXPECT_EQ(0, sipc_wait(helper));
+	close(ready[0]);
+	close(ready[1]);
+	close(root_done[0]);
+	close(root_done[1]);
+}
+
+/*
  * A message queue's sleeping receivers and senders are listed while they
  * sleep, and no longer once woken.
  */
