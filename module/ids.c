@@ -408,15 +408,19 @@ int sipc_ipcperms(struct sipc_ns *ns, struct sipc_perm *perm, short flag)
 	kuid_t euid = current_euid();
 	int requested = (flag >> 6) | (flag >> 3) | flag;
 	int granted = perm->mode;
+	enum shadowipc_perm_class class = SHADOWIPC_PERM_OTHER;
 
-	if (uid_eq(euid, perm->cuid) || uid_eq(euid, perm->uid))
+	if (uid_eq(euid, perm->cuid) || uid_eq(euid, perm->uid)) {
 		granted >>= 6;
-	else if (in_group_p(perm->cgid) || in_group_p(perm->gid))
+		class = SHADOWIPC_PERM_OWNER;
+	} else if (in_group_p(perm->cgid) || in_group_p(perm->gid)) {
 		granted >>= 3;
+		class = SHADOWIPC_PERM_GROUP;
+	}
 	if ((requested & ~granted & 0007) &&
 	    !ns_capable(ns->user_ns, CAP_IPC_OWNER))
-		return sipc_refuse(ns, SHADOWIPC_CHECK_PERM, -EACCES, requested & 0007,
-				   0, granted & 0007);
+		return sipc_refuse(ns, SHADOWIPC_CHECK_PERM, -EACCES,
+				   requested & 0007, class, granted & 0007);
 	return 0;
 }
 

@@ -283,19 +283,24 @@ static void mq_unlink_name(struct sipc_ns *ns, struct sipc_mq *q)
  */
 static int mq_permission(struct sipc_ns *ns, struct sipc_mq *q, int mask)
 {
+	enum shadowipc_perm_class class = SHADOWIPC_PERM_OTHER;
 	unsigned int bits = q->mode;
 
-	if (uid_eq(q->uid, current_fsuid()))
+	if (uid_eq(q->uid, current_fsuid())) {
 		bits >>= 6;
-	else if (in_group_p(q->gid))
+		class = SHADOWIPC_PERM_OWNER;
+	} else if (in_group_p(q->gid)) {
 		bits >>= 3;
+		class = SHADOWIPC_PERM_GROUP;
+	}
 	if (!(mask & ~bits & 7))
 		return 0;
 	if (capable(CAP_DAC_OVERRIDE))
 		return 0;
 	if (mask == MAY_READ && capable(CAP_DAC_READ_SEARCH))
 		return 0;
-	return sipc_refuse(ns, SHADOWIPC_CHECK_PERM, -EACCES, mask & 7, 0, bits & 7);
+	return sipc_refuse(ns, SHADOWIPC_CHECK_PERM, -EACCES, mask & 7, class,
+			   bits & 7);
 }
 
 /*

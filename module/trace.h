@@ -18,8 +18,9 @@
  * shadowipc_refuse reports each limit or permission check that fails a
  * call, at the check, where Linux returns the same errno: which check,
  * the errno, and where they mean something the amount asked for, the
- * amount in use and the limit (for "perm": the access bits asked for and
- * those granted; 0 where a number does not apply). Check sites return
+ * amount in use and the limit (for "perm": the access bits asked for,
+ * the class compared, an enum shadowipc_perm_class, and the bits
+ * granted; 0 where a number does not apply). Check sites return
  * through sipc_refuse() (refuse.c), which emits it.
  *
  * Namespace ids are those of /proc/shadowipc/namespaces and NS_INFO, pids

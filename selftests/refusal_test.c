@@ -333,21 +333,47 @@ TEST_F(refusal, semvmx)
 	shadowipc_semctl(id, 0, IPC_RMID);
 }
 
+/* Whose bits a nobody's read-write shmget() of KEY meets: *@arg. */
 static int perm_child(void *arg)
 {
 	if (shadowipc_shmget(KEY, 4096, 0600) != -1 || errno != EACCES)
 		return 2;
-	/* read and write asked, read granted (to others) */
-	return refusal_is(SHADOWIPC_CHECK_PERM, EACCES, 6, 0, 4);
+	/* read and write asked, read granted to the class compared */
+	return refusal_is(SHADOWIPC_CHECK_PERM, EACCES, 6, *(int *)arg, 4);
 }
 
-TEST_F(refusal, perm)
+/*
+ * A segment with read for one class alone, read and write for the
+ * others, owned by nobody's uid, by its gid or by neither: the refusal
+ * names the class of bits compared.
+ */
+TEST_F(refusal, perm_names_the_class_compared)
 {
-	int id = shadowipc_shmget(KEY, 4096, IPC_CREAT | 0604);
+	static const struct {
+		int class;
+		unsigned short mode;
+		bool uid, gid;
+	} cases[] = {
+		{ SHADOWIPC_PERM_OWNER, 0466, true, false },
+		{ SHADOWIPC_PERM_GROUP, 0646, false, true },
+		{ SHADOWIPC_PERM_OTHER, 0664, false, false },
+	};
+	struct shmid_ds ds;
+	unsigned int i;
 
-	ASSERT_LE(0, id);
-	EXPECT_EQ(0, as_nobody(perm_child, NULL));
-	shadowipc_shmctl(id, IPC_RMID, NULL);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int id = shadowipc_shmget(KEY, 4096, IPC_CREAT | 0600);
+
+		ASSERT_LE(0, id);
+		ASSERT_EQ(0, shadowipc_shmctl(id, IPC_STAT, &ds));
+		ds.shm_perm.uid = cases[i].uid ? SIPC_TEST_UID : 0;
+		ds.shm_perm.gid = cases[i].gid ? SIPC_TEST_GID : 0;
+		ds.shm_perm.mode = cases[i].mode;
+		ASSERT_EQ(0, shadowipc_shmctl(id, IPC_SET, &ds));
+		EXPECT_EQ(0, as_nobody(perm_child, (void *)&cases[i].class))
+			TH_LOG("class %d", cases[i].class);
+		shadowipc_shmctl(id, IPC_RMID, NULL);
+	}
 }
 
 static int owner_child(void *arg)

@@ -331,7 +331,10 @@ TEST_F(trace, refuse_shows_check_errno_asked_used_limit)
 	shadowipc_semctl(semid, 0, IPC_RMID);
 }
 
-/* Permission checks: the access bits asked for and those granted. */
+/*
+ * Permission checks: the access bits asked for, the class of bits
+ * compared (3: others) and those granted.
+ */
 TEST_F(trace, refuse_shows_permission_bits)
 {
 	unsigned long long ns = self->ns;
@@ -356,7 +359,7 @@ TEST_F(trace, refuse_shows_permission_bits)
 
 	buf = trace_read();
 	EXPECT_LE(0, trace_find(buf, 0, "shadowipc_refuse",
-				"ns=%llu check=perm err=-13 asked=6 used=0 limit=0",
+				"ns=%llu check=perm err=-13 asked=6 used=3 limit=0",
 				ns)) TH_LOG("%s", buf);
 }
 

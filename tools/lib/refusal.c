@@ -14,9 +14,20 @@ enum refusal_style {
 	SUM,		/* U UNIT in use + A asked > L */
 	COUNT,		/* U UNIT in use, limit L */
 	AT,		/* at the limit of L UNIT */
-	PERM,		/* asked rwx, granted rwx */
+	PERM,		/* asked rwx, granted rwx to a class */
 	RULE,		/* a rule, no numbers */
 };
+
+/* Whose bits a PERM check compared (enum shadowipc_perm_class). */
+static const char *perm_class(__u64 class)
+{
+	switch (class) {
+	case SHADOWIPC_PERM_OWNER: return "the owner";
+	case SHADOWIPC_PERM_GROUP: return "the group";
+	case SHADOWIPC_PERM_OTHER: return "others";
+	}
+	return "?";
+}
 
 static const struct {
 	const char *name;
@@ -115,8 +126,8 @@ int shadowipc_refusal_format(const struct shadowipc_last_refusal *r,
 	case PERM:
 		rwx(asked, r->asked);
 		rwx(granted, r->limit);
-		return snprintf(buf, size, "%s: %s asked, %s granted", name,
-				asked, granted);
+		return snprintf(buf, size, "%s: %s asked, %s granted to %s",
+				name, asked, granted, perm_class(r->used));
 	case RULE:
 		break;
 	}

@@ -658,7 +658,8 @@ static inline __u32 shadowipc_key_hash(__s32 key)
  * enum shadowipc_check - which check refused a call
  * @SHADOWIPC_CHECK_PERM: the object's (or queue's) permission bits: @asked
  *	the access bits asked for (4 read, 2 write), @limit those the
- *	caller's credential is granted (owner, group or other class)
+ *	caller's credential is granted, @used the class of bits compared
+ *	(an enum shadowipc_perm_class)
  * @SHADOWIPC_CHECK_OWNER: the caller is neither owner nor creator nor
  *	privileged (IPC_SET, IPC_RMID, SHM_LOCK)
  * @SHADOWIPC_CHECK_SHMMIN: segment size in bytes below SHMMIN
@@ -713,6 +714,20 @@ enum shadowipc_check {
 	SHADOWIPC_CHECK_MAX_NAMESPACES = 19,
 	SHADOWIPC_CHECK_JOIN = 20,
 	SHADOWIPC_NR_CHECKS
+};
+
+/**
+ * enum shadowipc_perm_class - whose permission bits a PERM check compared
+ * @SHADOWIPC_PERM_OWNER: the owner's: the caller's euid (a queue's: fsuid)
+ *	is the owner's or, for System V objects, the creator's
+ * @SHADOWIPC_PERM_GROUP: the group's: the caller is in the owner's or the
+ *	creator's group
+ * @SHADOWIPC_PERM_OTHER: the others'
+ */
+enum shadowipc_perm_class {
+	SHADOWIPC_PERM_OWNER = 1,
+	SHADOWIPC_PERM_GROUP = 2,
+	SHADOWIPC_PERM_OTHER = 3,
 };
 
 /**
