@@ -167,6 +167,7 @@ struct sem_queue {
  * struct sipc_undo_list - a thread group's SEM_UNDO adjustments
  * @node: in sem_undo_lists, under sem_undo_lists_lock
  * @owner: the thread group; only compared, never dereferenced
+ * @pid: the thread group's id, referenced, for the holders listing
  * @refcount: one per entry, plus one per user in flight; at zero the
  *	list leaves sem_undo_lists and is freed
  * @lock: protects @undos
@@ -176,6 +177,7 @@ struct sem_queue {
 struct sipc_undo_list {
 	struct hlist_node node;
 	const struct signal_struct *owner;
+	struct pid *pid;
 	refcount_t refcount;
 	spinlock_t lock;	/* protects undos */
 	struct list_head undos;
@@ -769,6 +771,7 @@ static struct sipc_undo_list *sem_undo_list_get(void)
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	new->owner = owner;
+	new->pid = get_pid(task_tgid(current));
 	refcount_set(&new->refcount, 1);
 	spin_lock_init(&new->lock);
 	INIT_LIST_HEAD(&new->undos);
@@ -782,6 +785,8 @@ static struct sipc_undo_list *sem_undo_list_get(void)
 		new = NULL;
 	}
 	spin_unlock(&sem_undo_lists_lock);
+	if (new)
+		put_pid(new->pid);
 	kfree(new);
 	return ulp;
 }
@@ -793,6 +798,8 @@ static void sem_undo_list_put(struct sipc_undo_list *ulp)
 		return;
 	hash_del_rcu(&ulp->node);
 	spin_unlock(&sem_undo_lists_lock);
+	/* Only read through a listed entry, which holds a reference. */
+	put_pid(ulp->pid);
 	kfree_rcu(ulp, rcu);
 }
 
@@ -1771,6 +1778,92 @@ long sipc_sem_ctl(struct sipc_ns *ns, int semid, int semnum, int cmd,
 	default:
 		return -EINVAL;
 	}
+}
+
+/*
+ * The start of a holders line for set @sma; the caller adds the process
+ * and the role.
+ */
+static void sem_holder_start(struct seq_file *m, struct sipc_ns *ns,
+			     struct sipc_sem *sma)
+{
+	seq_printf(m, "sem %llu %d %d", ns->id, sma->perm.id, sma->perm.key);
+}
+
+/*
+ * The sleepers of one of @sma's queues @list, with what each waits on:
+ * its first operation that cannot proceed, for zero or to decrease.
+ * Context: the set locked in global mode; rcu_read_lock().
+ */
+static void sem_holders_show_queue(struct seq_file *m, struct sipc_ns *ns,
+				   struct sipc_sem *sma, struct list_head *list,
+				   struct pid_namespace *pid_ns)
+{
+	struct sem_queue *q;
+
+	list_for_each_entry(q, list, list) {
+		sem_holder_start(m, ns, sma);
+		sipc_seq_holder_task(m, q->sleeper, pid_ns);
+		seq_printf(m, " - %s:%u\n", q->blocking->sem_op ? "dec" : "zero",
+			   q->blocking->sem_num);
+	}
+}
+
+/**
+ * sipc_sem_holders_seq_show() - the sem lines of /proc/shadowipc/holders
+ * @m: the file
+ * @ns: a namespace the reader may see, referenced
+ * @pid_ns: the pid namespace the pids are shown in
+ *
+ * For each set, in id order, one line per process with SEM_UNDO
+ * adjustments pending on it ("sem NS ID KEY PID COMM - undo"), then one
+ * per sleeper in semop(), with the semaphore its first blocked operation
+ * waits on: "sem NS ID KEY PID COMM - zero:SEMNUM|dec:SEMNUM".
+ *
+ * Context: process context, may sleep; takes the sem rwsem (read), under
+ * which no set is destroyed, then each set's lock in global mode, as
+ * semctl() does, under which every queue and undo entry stays put: a
+ * sleeper's entry, on its stack, is listed only while it sleeps, and an
+ * undo entry holds its list, whose pid the list holds.
+ */
+void sipc_sem_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
+			       struct pid_namespace *pid_ns)
+{
+	struct sipc_ids *ids = sem_ids(ns);
+	struct sipc_perm *perm;
+	struct sipc_sem *sma;
+	struct sipc_undo *un;
+	int idx, i;
+
+	down_read(&ids->rwsem);
+	idr_for_each_entry(&ids->idr, perm, idx) {
+		sma = sem_of(perm);
+		rcu_read_lock();
+		sem_lock_all(sma);
+		list_for_each_entry(un, &sma->undos, list_id) {
+			if (!memchr_inv(un->semadj, 0,
+					sma->nsems * sizeof(short)))
+				continue;
+			sem_holder_start(m, ns, sma);
+			sipc_seq_holder_task(m, pid_task(un->ulp->pid,
+							 PIDTYPE_TGID),
+					     pid_ns);
+			seq_puts(m, " - undo\n");
+		}
+		sem_holders_show_queue(m, ns, sma, &sma->pending_alter, pid_ns);
+		sem_holders_show_queue(m, ns, sma, &sma->pending_const, pid_ns);
+		for (i = 0; i < sma->nsems; i++) {
+			sem_holders_show_queue(m, ns, sma,
+					       &sma->sems[i].pending_alter,
+					       pid_ns);
+			sem_holders_show_queue(m, ns, sma,
+					       &sma->sems[i].pending_const,
+					       pid_ns);
+		}
+		sem_unlock_all(sma);
+		rcu_read_unlock();
+	}
+	up_read(&ids->rwsem);
 }
 
 /* One /proc/shadowipc/sysvipc/sem line, as sysvipc_sem_proc_show(). */
