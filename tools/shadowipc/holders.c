@@ -7,6 +7,10 @@
  *
  *   shm NS ID KEY PID COMM START-END MODE    a mapping attaching a segment
  *   msg NS ID KEY PID COMM - receive|send    a sleeper in msgrcv()/msgsnd()
+ *   sem NS ID KEY PID COMM - undo            SEM_UNDO adjustments pending
+ *   sem NS ID KEY PID COMM - zero:N|dec:N    a sleeper in semop(), waiting
+ *                                            on semaphore N for zero or to
+ *                                            decrease
  *
  * COMM escaped as in /proc/mounts (octal \ooo for space, tab, newline
  * and backslash); PID 0 for a process outside the reader's pid namespace.
@@ -27,13 +31,13 @@ struct holder {
 	char comm[64];		/* escaped, as the file has it */
 	char range[40];		/* "-" where there is none */
 	unsigned long long start, end;
-	char mode[8];
+	char mode[16];		/* rwx, or the role: up to "zero:32000" */
 };
 
 /* One holder line; false when it does not parse. */
 static bool parse_holder(const char *line, struct holder *h)
 {
-	if (sscanf(line, "%7s %llu %d %d %d %63s %39s %7s", h->kind, &h->ns,
+	if (sscanf(line, "%7s %llu %d %d %d %63s %39s %15s", h->kind, &h->ns,
 		   &h->id, &h->key, &h->pid, h->comm, h->range, h->mode) != 8)
 		return false;
 	h->start = h->end = 0;
