@@ -2,8 +2,9 @@
 /*
  * /proc/shadowipc/holders: every VMA attaching a segment is listed with
  * its process and range, across shmat, fork, mremap, partial munmap,
- * exit and exec; message queues' sleepers while they sleep; a process in another namespace is listed under that
- * namespace only; an unprivileged reader sees only the namespaces it
+ * exit and exec; message queues' and semaphore sets' sleepers while
+ * they sleep, and SEM_UNDO holders until they exit; a process in another
+ * namespace is listed under that namespace only; an unprivileged reader sees only the namespaces it
  * created; and shadowipc ipcs --holders shows them as a table and as
  * JSON that parses (checked here: the guest has no JSON tool).
  */
@@ -11,6 +12,7 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 
 #include "kselftest_harness.h"
@@ -60,12 +62,12 @@ static int match_kind(const char *kind, uint64_t ns, int id, long pid,
 	if (!line || strcmp(line, "kind ns id key pid comm range mode"))
 		return -1;
 	while ((line = strtok_r(NULL, "\n", &save))) {
-		char l_kind[8], comm[64], range[40], l_mode[8];
+		char l_kind[8], comm[64], range[40], l_mode[16];
 		unsigned long l_start = 0, l_end = 0;
 		unsigned long long l_ns;
 		int l_id, key, l_pid;
 
-		if (sscanf(line, "%7s %llu %d %d %d %63s %39s %7s", l_kind,
+		if (sscanf(line, "%7s %llu %d %d %d %63s %39s %15s", l_kind,
 			   &l_ns, &l_id, &key, &l_pid, comm, range,
 			   l_mode) != 8)
 			return -1;
@@ -88,19 +90,26 @@ static int match(uint64_t ns, int id, long pid, long start, long end,
 	return match_kind("shm", ns, id, pid, start, end, mode);
 }
 
-/* Wait up to 5 s for @n sleepers @mode by @pid on queue @id. */
-static int await_sleepers(uint64_t ns, int id, pid_t pid, const char *mode,
-			  int n)
+/* Wait up to 5 s for @n lines @kind @mode by @pid on object @id. */
+static int await_kind(const char *kind, uint64_t ns, int id, pid_t pid,
+		      const char *mode, int n)
 {
 	int i, got = -1;
 
 	for (i = 0; i < 500; i++) {
-		got = match_kind("msg", ns, id, pid, 0, 0, mode);
+		got = match_kind(kind, ns, id, pid, 0, 0, mode);
 		if (got == n)
 			break;
 		usleep(10 * 1000);
 	}
 	return got;
+}
+
+/* Wait up to 5 s for @n sleepers @mode by @pid on queue @id. */
+static int await_sleepers(uint64_t ns, int id, pid_t pid, const char *mode,
+			  int n)
+{
+	return await_kind("msg", ns, id, pid, mode, n);
 }
 
 /* The lines of @pid's attach of @id at [@a, @a + @len), in @mode. */
@@ -636,6 +645,83 @@ TEST_F(holders, msg_sleepers)
 	EXPECT_EQ(0, sipc_wait(pid));
 	EXPECT_EQ(0, match_kind("msg", self->ns, q, ANY, ANY, ANY, NULL));
 	EXPECT_EQ(0, shadowipc_msgctl(q, IPC_RMID, NULL));
+}
+
+/*
+ * A process with SEM_UNDO adjustments on a set is listed ("undo") until
+ * it exits; sleepers in semop() are listed with the semaphore they wait
+ * on, single and complex operations alike, until woken.
+ */
+TEST_F(holders, sem_undo_and_sleepers)
+{
+	struct sembuf up = { .sem_num = 1, .sem_op = 1, .sem_flg = SEM_UNDO };
+	struct sembuf down = { .sem_num = 1, .sem_op = -1 };
+	struct sembuf zero = { .sem_num = 0, .sem_op = 0 };
+	struct sembuf two[2] = { { .sem_num = 0, .sem_op = 1 },
+				 { .sem_num = 2, .sem_op = -1 } };
+	int ready[2], done[2];
+	pid_t undo, dec, zer, cplx;
+	char c;
+	int s;
+
+	s = shadowipc_semget(IPC_PRIVATE, 3, IPC_CREAT | 0600);
+	ASSERT_GE(s, 0);
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
+	undo = fork();
+	ASSERT_GE(undo, 0);
+	if (!undo) {
+		close(done[1]);
+		if (shadowipc_semop(s, &up, 1))
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		_exit(read(done[0], &c, 1) != 0);
+	}
+	close(done[0]);
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	EXPECT_EQ(1, match_kind("sem", self->ns, s, undo, 0, 0, "undo"));
+	EXPECT_EQ(0, match_kind("sem", self->ns, s, getpid(), ANY, ANY, NULL));
+
+	/* value 1 on semaphore 0: a wait for zero sleeps */
+	ASSERT_EQ(0, shadowipc_semop(s, &two[0], 1));
+	zer = fork();
+	ASSERT_GE(zer, 0);
+	if (!zer) {
+		close(done[1]);
+		_exit(shadowipc_semop(s, &zero, 1) != 0);
+	}
+	EXPECT_EQ(1, await_kind("sem", self->ns, s, zer, "zero:0", 1));
+	/* semaphore 1 goes back to 0 when @undo exits: a decrease sleeps */
+	close(done[1]);
+	EXPECT_EQ(0, sipc_wait(undo));
+	EXPECT_EQ(0, match_kind("sem", self->ns, s, ANY, 0, 0, "undo"));
+	dec = fork();
+	ASSERT_GE(dec, 0);
+	if (!dec)
+		_exit(shadowipc_semop(s, &down, 1) != 0);
+	EXPECT_EQ(1, await_kind("sem", self->ns, s, dec, "dec:1", 1));
+	cplx = fork();
+	ASSERT_GE(cplx, 0);
+	if (!cplx)
+		_exit(shadowipc_semop(s, two, 2) != 0);
+	EXPECT_EQ(1, await_kind("sem", self->ns, s, cplx, "dec:2", 1));
+	EXPECT_EQ(3, match_kind("sem", self->ns, s, ANY, 0, 0, NULL));
+
+	/* semaphore 0 to 0 wakes @zer; 1 up wakes @dec; 2 up, @cplx */
+	down.sem_num = 0;
+	ASSERT_EQ(0, shadowipc_semop(s, &down, 1));
+	EXPECT_EQ(0, sipc_wait(zer));
+	up.sem_flg = 0;
+	ASSERT_EQ(0, shadowipc_semop(s, &up, 1));
+	EXPECT_EQ(0, sipc_wait(dec));
+	up.sem_num = 2;
+	ASSERT_EQ(0, shadowipc_semop(s, &up, 1));
+	EXPECT_EQ(0, sipc_wait(cplx));
+	EXPECT_EQ(0, match_kind("sem", self->ns, s, ANY, ANY, ANY, NULL));
+	EXPECT_EQ(0, shadowipc_semctl(s, 0, IPC_RMID));
+	close(ready[0]);
 }
 
 /* shadowipc ipcs --holders, as a table and as JSON that parses. */
