@@ -581,6 +581,8 @@ void sipc_msg_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
 			       struct pid_namespace *pid_ns);
 void sipc_sem_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
 			       struct pid_namespace *pid_ns);
+void sipc_mq_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
+			      struct pid_namespace *pid_ns);
 void sipc_shm_destroy_orphaned(struct sipc_ns *ns);
 
 #endif /* _SHADOWIPC_INTERNAL_H */

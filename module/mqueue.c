@@ -1163,6 +1163,69 @@ void sipc_mq_ns_usage(struct sipc_ns *ns, u64 *count, u64 *bytes)
 	spin_unlock(&sipc_mq_lock);
 }
 
+/* The start of a holders line for queue @q; the caller adds the role. */
+static void mq_holder_start(struct seq_file *m, struct sipc_ns *ns,
+			    struct sipc_mq *q)
+{
+	seq_printf(m, "mq %llu - /", ns->id);
+	seq_escape(m, q->name, " \t\n\\");
+}
+
+/* @q's sleepers in send or receive (@sr). Context: @q->lock held. */
+static void mq_holders_show_waiters(struct seq_file *m, struct sipc_ns *ns,
+				    struct sipc_mq *q, int sr,
+				    struct pid_namespace *pid_ns)
+{
+	struct mq_waiter *w;
+
+	list_for_each_entry(w, &q->waiters[sr], list) {
+		mq_holder_start(m, ns, q);
+		sipc_seq_holder_task(m, w->task, pid_ns);
+		seq_printf(m, " - %s\n", sr == MQ_RECV ? "receive" : "send");
+	}
+}
+
+/**
+ * sipc_mq_holders_seq_show() - the mq lines of /proc/shadowipc/holders
+ * @m: the file
+ * @ns: a namespace the reader may see, referenced
+ * @pid_ns: the pid namespace the pids are shown in
+ *
+ * For each linked queue, in name order, its mq_notify() registrant, then
+ * its sleeping receivers and senders: "mq NS - /NAME PID COMM -
+ * notify|receive|send", the name escaped as the command is.
+ *
+ * Context: process context, may sleep; takes @ns->mq_mutex, under which
+ * no name is unlinked, then each queue's lock, under which a sleeper is
+ * on its list only while it sleeps (its entry is on its stack), and the
+ * registrant's pid stays referenced.
+ */
+void sipc_mq_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
+			      struct pid_namespace *pid_ns)
+{
+	struct rb_node *n;
+
+	mutex_lock(&ns->mq_mutex);
+	for (n = rb_first(&ns->mq_names); n; n = rb_next(n)) {
+		struct sipc_mq *q = rb_entry(n, struct sipc_mq, node);
+
+		rcu_read_lock();
+		spin_lock(&q->lock);
+		if (q->notify_owner) {
+			mq_holder_start(m, ns, q);
+			sipc_seq_holder_task(m, pid_task(q->notify_owner,
+							 PIDTYPE_TGID),
+					     pid_ns);
+			seq_puts(m, " - notify\n");
+		}
+		mq_holders_show_waiters(m, ns, q, MQ_RECV, pid_ns);
+		mq_holders_show_waiters(m, ns, q, MQ_SEND, pid_ns);
+		spin_unlock(&q->lock);
+		rcu_read_unlock();
+	}
+	mutex_unlock(&ns->mq_mutex);
+}
+
 /**
  * sipc_mq_seq_show() - /proc/shadowipc/mqueue: the linked queues of @ns
  * @m: the file

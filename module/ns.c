@@ -530,6 +530,7 @@ static void ns_seq_show_holders(struct seq_file *m, struct sipc_ns *ns,
 	sipc_shm_holders_seq_show(m, ns, pid_ns);
 	sipc_msg_holders_seq_show(m, ns, pid_ns);
 	sipc_sem_holders_seq_show(m, ns, pid_ns);
+	sipc_mq_holders_seq_show(m, ns, pid_ns);
 }
 
 /**
