@@ -11,8 +11,11 @@
  *   sem NS ID KEY PID COMM - zero:N|dec:N    a sleeper in semop(), waiting
  *                                            on semaphore N for zero or to
  *                                            decrease
+ *   mq NS - /NAME PID COMM - notify|receive|send
+ *                                            a POSIX queue's mq_notify()
+ *                                            registrant, or a sleeper
  *
- * COMM escaped as in /proc/mounts (octal \ooo for space, tab, newline
+ * COMM and NAME escaped as in /proc/mounts (octal \ooo for space, tab, newline
  * and backslash); PID 0 for a process outside the reader's pid namespace.
  */
 #define _GNU_SOURCE
@@ -27,7 +30,8 @@
 struct holder {
 	char kind[8];
 	unsigned long long ns;
-	int id, key, pid;
+	int id, key, pid;	/* id -1 for mq: @name instead of id, key */
+	char name[1024];	/* mq: escaped, as the file has it */
 	char comm[64];		/* escaped, as the file has it */
 	char range[40];		/* "-" where there is none */
 	unsigned long long start, end;
@@ -37,8 +41,16 @@ struct holder {
 /* One holder line; false when it does not parse. */
 static bool parse_holder(const char *line, struct holder *h)
 {
-	if (sscanf(line, "%7s %llu %d %d %d %63s %39s %15s", h->kind, &h->ns,
-		   &h->id, &h->key, &h->pid, h->comm, h->range, h->mode) != 8)
+	char id[16];
+
+	if (sscanf(line, "%7s %llu %15s %1023s %d %63s %39s %15s", h->kind,
+		   &h->ns, id, h->name, &h->pid, h->comm, h->range,
+		   h->mode) != 8)
+		return false;
+	h->id = -1;
+	if (strcmp(h->kind, "mq") &&
+	    (sscanf(id, "%d", &h->id) != 1 ||
+	     sscanf(h->name, "%d", &h->key) != 1))
 		return false;
 	h->start = h->end = 0;
 	return !strcmp(h->range, "-") ||
@@ -69,8 +81,12 @@ static void print_table_row(const struct holder *h)
 
 	if (h->pid)
 		snprintf(pid, sizeof(pid), "%d", h->pid);
-	printf("%-4s %6llu %10d 0x%08x %7s %-16s ", h->kind, h->ns, h->id,
-	       (unsigned int)h->key, pid, h->pid ? h->comm : "-");
+	printf("%-4s %6llu ", h->kind, h->ns);
+	if (h->id < 0)
+		printf("%10s %-10s ", "-", h->name);
+	else
+		printf("%10d 0x%08x ", h->id, (unsigned int)h->key);
+	printf("%7s %-16s ", pid, h->pid ? h->comm : "-");
 	if (h->end)
 		printf("%12llx-%-12llx %s\n", h->start, h->end, h->mode);
 	else
@@ -82,8 +98,16 @@ static void print_json_row(struct holder *h, bool first)
 	printf("%s\n      {\n", first ? "" : ",");
 	printf("         \"kind\": \"%s\",\n", h->kind);
 	printf("         \"ns\": %llu,\n", h->ns);
-	printf("         \"id\": %d,\n", h->id);
-	printf("         \"key\": \"0x%08x\",\n", (unsigned int)h->key);
+	if (h->id < 0) {
+		unescape(h->name);
+		printf("         \"id\": null,\n         \"key\": ");
+		json_string(h->name);
+		printf(",\n");
+	} else {
+		printf("         \"id\": %d,\n", h->id);
+		printf("         \"key\": \"0x%08x\",\n",
+		       (unsigned int)h->key);
+	}
 	if (h->pid) {
 		unescape(h->comm);
 		printf("         \"pid\": %d,\n         \"command\": ", h->pid);
@@ -128,7 +152,7 @@ static bool ns_visible(unsigned long long ns)
  */
 int ipcs_holders(bool have_ns, unsigned long long ns, bool json)
 {
-	char line[512];
+	char line[2048];
 	struct holder h;
 	bool first = true;
 	int ret = EXIT_OK;
