@@ -3,12 +3,16 @@
  * /proc/shadowipc/holders: every VMA attaching a segment is listed with
  * its process and range, across shmat, fork, mremap, partial munmap,
  * exit and exec; message queues' and semaphore sets' sleepers while
- * they sleep, and SEM_UNDO holders until they exit; a process in another
+ * they sleep, and SEM_UNDO holders until they exit; POSIX queues'
+ * mq_notify() registrants and sleepers likewise; a process in another
  * namespace is listed under that namespace only; an unprivileged reader sees only the namespaces it
  * created; and shadowipc ipcs --holders shows them as a table and as
  * JSON that parses (checked here: the guest has no JSON tool).
  */
 #include <ctype.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
@@ -44,7 +48,8 @@ static void __attribute__((constructor)) exec_child(void)
 }
 
 /*
- * Lines of the holders file of @kind for object @id of namespace @ns
+ * Lines of the holders file of @kind for object @id (-1: a POSIX queue,
+ * which has none) of namespace @ns
  * whose pid, start and end are as given (ANY: any; a line without a
  * range has 0 for both), and whose mode is @mode (NULL: any). Return:
  * how many, or -1 when the file cannot be read or a line does not parse.
@@ -62,14 +67,17 @@ static int match_kind(const char *kind, uint64_t ns, int id, long pid,
 	if (!line || strcmp(line, "kind ns id key pid comm range mode"))
 		return -1;
 	while ((line = strtok_r(NULL, "\n", &save))) {
-		char l_kind[8], comm[64], range[40], l_mode[16];
+		char l_kind[8], comm[64], range[40], l_mode[16], l_id_s[16];
+		char key[1024];
 		unsigned long l_start = 0, l_end = 0;
 		unsigned long long l_ns;
-		int l_id, key, l_pid;
+		int l_id = -1, l_pid;
 
-		if (sscanf(line, "%7s %llu %d %d %d %63s %39s %15s", l_kind,
-			   &l_ns, &l_id, &key, &l_pid, comm, range,
+		if (sscanf(line, "%7s %llu %15s %1023s %d %63s %39s %15s",
+			   l_kind, &l_ns, l_id_s, key, &l_pid, comm, range,
 			   l_mode) != 8)
+			return -1;
+		if (strcmp(l_id_s, "-") && sscanf(l_id_s, "%d", &l_id) != 1)
 			return -1;
 		if (strcmp(range, "-") &&
 		    sscanf(range, "%lx-%lx", &l_start, &l_end) != 2)
@@ -600,6 +608,26 @@ TEST_F(holders, range_only_for_a_process_the_reader_may_read)
 }
 
 /*
+ * Does shadowipc ipcs --holders --json for namespace @ns print JSON that
+ * parses and has @needle? True as well without the CLI installed.
+ */
+static bool cli_json_has(uint64_t ns, const char *needle)
+{
+	char cmd[128], out[1 << 14];
+
+	if (system("shadowipc --help >/dev/null 2>&1"))
+		return true;
+	snprintf(cmd, sizeof(cmd), "shadowipc ipcs --holders --ns %llu --json",
+		 (unsigned long long)ns);
+	if (run(cmd, out, sizeof(out)) || !json_valid(out) ||
+	    !strstr(out, needle)) {
+		fprintf(stderr, "# %s\n", out);
+		return false;
+	}
+	return true;
+}
+
+/*
  * A message queue's sleeping receivers and senders are listed while they
  * sleep, and no longer once woken.
  */
@@ -629,17 +657,8 @@ TEST_F(holders, msg_sleepers)
 	if (!pid)
 		_exit(shadowipc_msgsnd(q, &msg, sizeof(msg.text), 0) != 0);
 	EXPECT_EQ(1, await_sleepers(self->ns, q, pid, "send", 1));
-	if (!system("shadowipc --help >/dev/null 2>&1")) {
-		char cmd[128], out[1 << 14];
-
-		snprintf(cmd, sizeof(cmd),
-			 "shadowipc ipcs --holders --ns %llu --json",
-			 (unsigned long long)self->ns);
-		EXPECT_EQ(0, run(cmd, out, sizeof(out)));
-		EXPECT_TRUE(json_valid(out)) TH_LOG("%s", out);
-		EXPECT_NE(NULL, strstr(out, "\"start\": null,")) TH_LOG("%s", out);
-		EXPECT_NE(NULL, strstr(out, "\"mode\": \"send\"")) TH_LOG("%s", out);
-	}
+	EXPECT_TRUE(cli_json_has(self->ns, "\"start\": null,"));
+	EXPECT_TRUE(cli_json_has(self->ns, "\"mode\": \"send\""));
 	ASSERT_EQ(sizeof(msg.text),
 		  shadowipc_msgrcv(q, &msg, sizeof(msg.text), 0, 0));
 	EXPECT_EQ(0, sipc_wait(pid));
@@ -722,6 +741,54 @@ TEST_F(holders, sem_undo_and_sleepers)
 	EXPECT_EQ(0, match_kind("sem", self->ns, s, ANY, ANY, ANY, NULL));
 	EXPECT_EQ(0, shadowipc_semctl(s, 0, IPC_RMID));
 	close(ready[0]);
+}
+
+/*
+ * A POSIX queue's mq_notify() registrant is listed while registered, its
+ * sleeping receivers and senders while they sleep; the name is escaped.
+ */
+TEST_F(holders, mq_notify_owner_and_sleepers)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	static char buf[1 << 16];
+	char name[64], msg[8] = "x";
+	pid_t pid;
+	mqd_t q;
+
+	q = shadowipc_mq_open("/held q", O_CREAT | O_RDWR, 0600, &attr);
+	ASSERT_GE(q, 0);
+	ASSERT_EQ(0, shadowipc_mq_notify(q, &sev));
+	EXPECT_EQ(1, match_kind("mq", self->ns, -1, getpid(), 0, 0, "notify"));
+	snprintf(name, sizeof(name), "mq %llu - /held\\040q %d ",
+		 (unsigned long long)self->ns, getpid());
+	ASSERT_LE(0, sipc_read_file(HOLDERS, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, name)) TH_LOG("%s", buf);
+	ASSERT_EQ(0, shadowipc_mq_notify(q, NULL));
+	EXPECT_EQ(0, match_kind("mq", self->ns, -1, ANY, ANY, ANY, NULL));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(shadowipc_mq_receive(q, msg, sizeof(msg), NULL) != 1);
+	EXPECT_EQ(1, await_kind("mq", self->ns, -1, pid, "receive", 1));
+	ASSERT_EQ(0, shadowipc_mq_send(q, msg, 1, 0));
+	EXPECT_EQ(0, sipc_wait(pid));
+
+	/* one message fills the queue: a second sender sleeps */
+	ASSERT_EQ(0, shadowipc_mq_send(q, msg, 1, 0));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(shadowipc_mq_send(q, msg, 1, 0) != 0);
+	EXPECT_EQ(1, await_kind("mq", self->ns, -1, pid, "send", 1));
+	EXPECT_TRUE(cli_json_has(self->ns, "\"key\": \"/held q\","));
+	EXPECT_TRUE(cli_json_has(self->ns, "\"id\": null,"));
+	ASSERT_EQ(1, shadowipc_mq_receive(q, msg, sizeof(msg), NULL));
+	EXPECT_EQ(0, sipc_wait(pid));
+	EXPECT_EQ(0, match_kind("mq", self->ns, -1, ANY, ANY, ANY, NULL));
+	EXPECT_EQ(0, shadowipc_mq_close(q));
+	EXPECT_EQ(0, shadowipc_mq_unlink("/held q"));
 }
 
 /* shadowipc ipcs --holders, as a table and as JSON that parses. */
