@@ -42,7 +42,9 @@
  *                               also taken under sipc_ns_lock by
  *                               NS_INFO's fill for the namespace list)
  *   sipc_mq.lock                (one POSIX queue; a leaf, sleeps with
- *                               schedule() only after dropping it)
+ *                               schedule() only after dropping it; also
+ *                               taken under sipc_ns.mq_mutex by the
+ *                               mqueue file and the holders listing)
  *   sipc_ns_lock, sipc_roots_lock, sipc_task table bucket locks,
  *   sipc_views_lock, shm_spare_lock: leaves, taken alone
  *   sipc_ucounts_lock           (per-user budgets, ucount.c; a leaf, also
