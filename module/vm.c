@@ -514,8 +514,10 @@ static void shm_holder_show(struct seq_file *m, struct vm_area_struct *vma,
  * @pid_ns: the pid namespace the pids are shown in
  *
  * One line per VMA, in no particular order: @prefix, then "pid comm
- * start-end mode", the command escaped as in /proc/mounts. The ranges are consistent: every
- * change of an attach VMA's range holds the mapping's i_mmap_rwsem.
+ * start-end mode" (the command escaped as in /proc/mounts; "-" for the
+ * range where shm_holder_show() withholds it). The ranges are
+ * consistent: every change of an attach VMA's range holds the mapping's
+ * i_mmap_rwsem.
  *
  * Context: process context, may sleep; takes the shmem mapping's
  * i_mmap_rwsem (read), then the attach file's lock, then each holder's
