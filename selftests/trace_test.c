@@ -18,6 +18,7 @@
 
 #define TRACEFS		"/sys/kernel/tracing"
 #define INSTANCE	TRACEFS "/instances/shadowipc_test"
+#define RECORD_CMD	TRACEFS "/options/record-cmd"
 #define SHADOW_SYS	"/proc/shadowipc/sys/kernel/"
 #define KEY		0x7ace
 #define TRACE_SIZE	(1 << 20)
@@ -87,6 +88,7 @@ static bool tracefs_mounted(void)
 FIXTURE(trace) {
 	uint64_t ns;
 	pid_t pid;
+	char record_cmd[8];
 };
 
 FIXTURE_SETUP(trace)
@@ -102,6 +104,19 @@ FIXTURE_SETUP(trace)
 		SKIP(return, "tracefs: no instances directory");
 	/* a leftover of an earlier run goes first */
 	rmdir(INSTANCE);
+	/*
+	 * An instance takes the top level's record-cmd (an option only the
+	 * top level shows) when made. With it on, enabling an event hooks
+	 * sched_switch and sched_wakeup to record command names: live
+	 * patching of the scheduler's hottest code, which QEMU's TCG does
+	 * not always see at once on the other vCPU (a stale int3 Oops in
+	 * ttwu_do_activate()). The tests read pids, not names: make the
+	 * instance with it off, and put the top level's back afterwards.
+	 */
+	ASSERT_LT(0, sipc_read_file(RECORD_CMD, self->record_cmd,
+				    sizeof(self->record_cmd)))
+		TH_LOG("%s: %s", RECORD_CMD, strerror(errno));
+	ASSERT_EQ(0, write_file(RECORD_CMD, "0"));
 	ASSERT_EQ(0, mkdir(INSTANCE, 0755)) TH_LOG("%s", strerror(errno));
 	ASSERT_EQ(0, access(INSTANCE "/events/shadowipc", F_OK))
 		TH_LOG("no shadowipc events in tracefs");
@@ -115,6 +130,8 @@ FIXTURE_TEARDOWN(trace)
 		write_file(INSTANCE "/events/shadowipc/enable", "0");
 		rmdir(INSTANCE);
 	}
+	if (self->record_cmd[0])
+		write_file(RECORD_CMD, self->record_cmd);
 }
 
 /* Each event has a format file listing its fields, for trace-cmd and perf. */
