@@ -122,6 +122,7 @@ struct mq_waiter {
  * @notify_self_exec_id: its exec generation at registration
  * @notify: its sigevent (sigev_notify, sigev_signo, sigev_value)
  * @notify_efd: SIGEV_THREAD's eventfd
+ * @files: its open files (struct mq_file), for the holders listing
  * @name: the name, without the leading '/'
  */
 struct sipc_mq {
@@ -146,8 +147,31 @@ struct sipc_mq {
 	u64 notify_self_exec_id;
 	struct sigevent notify;
 	struct eventfd_ctx *notify_efd;
+	struct list_head files;
 	char name[];
 };
+
+/**
+ * struct mq_file - an open file of a queue (its private_data)
+ * @q: the queue, referenced
+ * @node: in @q's files, under its lock
+ * @opener: the thread group that opened it, referenced
+ * @access: 1 readable, 2 writable, 3 both (0 with O_ACCMODE: neither)
+ *
+ * A file passed on (fork(), SCM_RIGHTS) is listed as its opener's: the
+ * module sees opens and closes, not descriptor tables.
+ */
+struct mq_file {
+	struct sipc_mq *q;
+	struct list_head node;
+	struct pid *opener;
+	unsigned int access;
+};
+
+static inline struct sipc_mq *mq_of(struct file *file)
+{
+	return ((struct mq_file *)file->private_data)->q;
+}
 
 /* Protects every sipc_mq.ns, sipc_ns.mq_all, sipc_ns.mq_count. */
 static DEFINE_SPINLOCK(sipc_mq_lock);
@@ -394,6 +418,7 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	INIT_LIST_HEAD(&q->waiters[MQ_SEND]);
 	INIT_LIST_HEAD(&q->waiters[MQ_RECV]);
 	init_waitqueue_head(&q->wait_q);
+	INIT_LIST_HEAD(&q->files);
 
 	/* RLIMIT_MSGQUEUE, charged to the real uid up its user namespaces */
 	q->acct = sipc_ucount_charge(current_user_ns(), current_uid(),
@@ -433,6 +458,7 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 	static const int acc2may[] = { MAY_READ, MAY_WRITE,
 				       MAY_READ | MAY_WRITE };
 	bool created = false;
+	struct mq_file *f;
 	struct file *file;
 	struct sipc_mq *q;
 	char *name;
@@ -442,10 +468,14 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 	name = mq_getname(uname);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
+	err = -ENOMEM;
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	if (!f)
+		goto out_name;
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		err = fd;
-		goto out_name;
+		goto out_free_f;
 	}
 	err = mq_check_name(name);
 	if (err)
@@ -477,7 +507,8 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 	}
 	/* The name's reference keeps @q while we hold the table. */
 	refcount_inc(&q->ref);
-	file = anon_inode_getfile("[shadowipc-mq]", &sipc_mq_fops, q,
+	f->q = q;
+	file = anon_inode_getfile("[shadowipc-mq]", &sipc_mq_fops, f,
 				  oflag & (O_ACCMODE | O_NONBLOCK));
 	if (IS_ERR(file)) {
 		refcount_dec(&q->ref);
@@ -487,6 +518,12 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 			mq_put(q);
 		goto out_unlock;
 	}
+	f->opener = get_pid(task_tgid(current));
+	f->access = (file->f_mode & FMODE_READ ? 1 : 0) |
+		    (file->f_mode & FMODE_WRITE ? 2 : 0);
+	spin_lock(&q->lock);
+	list_add_tail(&f->node, &q->files);
+	spin_unlock(&q->lock);
 	/* publish the new name only now that nothing can fail */
 	if (created)
 		mq_link(ns, q);
@@ -499,6 +536,8 @@ out_unlock:
 	mutex_unlock(&ns->mq_mutex);
 out_put_fd:
 	put_unused_fd(fd);
+out_free_f:
+	kfree(f);
 out_name:
 	kfree(name);
 	return err;
@@ -789,7 +828,7 @@ long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
 	file = mq_fget(fd, FMODE_WRITE);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	q = file->private_data;
+	q = mq_of(file);
 	ret = -EMSGSIZE;
 	if (len > q->attr.mq_msgsize)
 		goto out_fput;
@@ -871,7 +910,7 @@ long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
 	file = mq_fget(fd, FMODE_READ);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	q = file->private_data;
+	q = mq_of(file);
 	ret = -EMSGSIZE;
 	if (len < q->attr.mq_msgsize)
 		goto out_fput;
@@ -948,7 +987,7 @@ long sipc_mq_notify(int fd, const struct sigevent *sev)
 		ret = PTR_ERR(file);
 		goto out;
 	}
-	q = file->private_data;
+	q = mq_of(file);
 
 	spin_lock(&q->lock);
 	if (!sev) {
@@ -997,7 +1036,7 @@ long sipc_mq_getsetattr(int fd, const struct mq_attr *new,
 	file = mq_fget(fd, 0);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	q = file->private_data;
+	q = mq_of(file);
 	spin_lock(&q->lock);
 	if (old) {
 		*old = q->attr;
@@ -1022,7 +1061,7 @@ long sipc_mq_getsetattr(int fd, const struct mq_attr *new,
 static ssize_t sipc_mq_read(struct file *file, char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
-	struct sipc_mq *q = file->private_data;
+	struct sipc_mq *q = mq_of(file);
 	char buf[80];
 	int len;
 
@@ -1041,7 +1080,7 @@ static ssize_t sipc_mq_read(struct file *file, char __user *ubuf,
 
 static __poll_t sipc_mq_poll(struct file *file, poll_table *pt)
 {
-	struct sipc_mq *q = file->private_data;
+	struct sipc_mq *q = mq_of(file);
 	__poll_t ret = 0;
 
 	poll_wait(file, &q->wait_q, pt);
@@ -1057,7 +1096,7 @@ static __poll_t sipc_mq_poll(struct file *file, poll_table *pt)
 /* Every close() by the registered process drops its registration. */
 static int sipc_mq_flush(struct file *file, fl_owner_t id)
 {
-	struct sipc_mq *q = file->private_data;
+	struct sipc_mq *q = mq_of(file);
 
 	spin_lock(&q->lock);
 	if (q->notify_owner == task_tgid(current))
@@ -1068,7 +1107,14 @@ static int sipc_mq_flush(struct file *file, fl_owner_t id)
 
 static int sipc_mq_release(struct inode *inode, struct file *file)
 {
-	mq_put(file->private_data);
+	struct mq_file *f = file->private_data;
+
+	spin_lock(&f->q->lock);
+	list_del(&f->node);
+	spin_unlock(&f->q->lock);
+	mq_put(f->q);
+	put_pid(f->opener);
+	kfree(f);
 	return 0;
 }
 
@@ -1163,12 +1209,17 @@ void sipc_mq_ns_usage(struct sipc_ns *ns, u64 *count, u64 *bytes)
 	spin_unlock(&sipc_mq_lock);
 }
 
-/* The start of a holders line for queue @q; the caller adds the role. */
+/*
+ * The start of a holders line for queue @q; the caller adds the role. A
+ * queue whose name is gone is shown as /proc/PID/fd shows a deleted file.
+ */
 static void mq_holder_start(struct seq_file *m, struct sipc_ns *ns,
 			    struct sipc_mq *q)
 {
 	seq_printf(m, "mq %llu - /", ns->id);
 	seq_escape(m, q->name, " \t\n\\");
+	if (!q->linked)
+		seq_puts(m, "\\040(deleted)");
 }
 
 /* @q's sleepers in send or receive (@sr). Context: @q->lock held. */
@@ -1185,32 +1236,52 @@ static void mq_holders_show_waiters(struct seq_file *m, struct sipc_ns *ns,
 	}
 }
 
+/* @q's open files. Context: @q->lock and RCU held. */
+static void mq_holders_show_files(struct seq_file *m, struct sipc_ns *ns,
+				  struct sipc_mq *q,
+				  struct pid_namespace *pid_ns)
+{
+	static const char *const access[] = { "-", "r", "w", "rw" };
+	struct mq_file *f;
+
+	list_for_each_entry(f, &q->files, node) {
+		mq_holder_start(m, ns, q);
+		sipc_seq_holder_task(m, pid_task(f->opener, PIDTYPE_TGID),
+				     pid_ns);
+		seq_printf(m, " - open:%s\n", access[f->access]);
+	}
+}
+
 /**
  * sipc_mq_holders_seq_show() - the mq lines of /proc/shadowipc/holders
  * @m: the file
  * @ns: a namespace the reader may see, referenced
  * @pid_ns: the pid namespace the pids are shown in
  *
- * For each linked queue, in name order, its mq_notify() registrant, then
- * its sleeping receivers and senders: "mq NS - /NAME PID COMM -
- * notify|receive|send", the name escaped as the command is.
+ * For each queue counted in @ns (linked, or unlinked and still open), in
+ * the order they were made: the processes that opened its open files,
+ * its mq_notify() registrant, then its sleeping receivers and senders:
+ * "mq NS - /NAME PID COMM - open:r|w|rw|notify|receive|send", the name
+ * escaped as the command is, and followed by "\040(deleted)" once
+ * unlinked.
  *
  * Context: process context, may sleep; takes @ns->mq_mutex, under which
- * no name is unlinked, then each queue's lock, under which a sleeper is
- * on its list only while it sleeps (its entry is on its stack), and the
- * registrant's pid stays referenced.
+ * no name is unlinked, then sipc_mq_lock, under which no queue leaves
+ * @ns's list (nor is freed), then each queue's lock, under which an open
+ * file stays on its list, a sleeper is on its list only while it sleeps
+ * (its entry is on its stack), and the registrant's pid stays referenced.
  */
 void sipc_mq_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
 			      struct pid_namespace *pid_ns)
 {
-	struct rb_node *n;
+	struct sipc_mq *q;
 
 	mutex_lock(&ns->mq_mutex);
-	for (n = rb_first(&ns->mq_names); n; n = rb_next(n)) {
-		struct sipc_mq *q = rb_entry(n, struct sipc_mq, node);
-
-		rcu_read_lock();
+	spin_lock(&sipc_mq_lock);
+	rcu_read_lock();
+	list_for_each_entry(q, &ns->mq_all, ns_node) {
 		spin_lock(&q->lock);
+		mq_holders_show_files(m, ns, q, pid_ns);
 		if (q->notify_owner) {
 			mq_holder_start(m, ns, q);
 			sipc_seq_holder_task(m, pid_task(q->notify_owner,
@@ -1221,8 +1292,9 @@ void sipc_mq_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
 		mq_holders_show_waiters(m, ns, q, MQ_RECV, pid_ns);
 		mq_holders_show_waiters(m, ns, q, MQ_SEND, pid_ns);
 		spin_unlock(&q->lock);
-		rcu_read_unlock();
 	}
+	rcu_read_unlock();
+	spin_unlock(&sipc_mq_lock);
 	mutex_unlock(&ns->mq_mutex);
 }
 

@@ -765,7 +765,7 @@ TEST_F(holders, mq_notify_owner_and_sleepers)
 	ASSERT_LE(0, sipc_read_file(HOLDERS, buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, name)) TH_LOG("%s", buf);
 	ASSERT_EQ(0, shadowipc_mq_notify(q, NULL));
-	EXPECT_EQ(0, match_kind("mq", self->ns, -1, ANY, ANY, ANY, NULL));
+	EXPECT_EQ(0, match_kind("mq", self->ns, -1, ANY, ANY, ANY, "notify"));
 
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -786,9 +786,46 @@ TEST_F(holders, mq_notify_owner_and_sleepers)
 	EXPECT_TRUE(cli_json_has(self->ns, "\"id\": null,"));
 	ASSERT_EQ(1, shadowipc_mq_receive(q, msg, sizeof(msg), NULL));
 	EXPECT_EQ(0, sipc_wait(pid));
-	EXPECT_EQ(0, match_kind("mq", self->ns, -1, ANY, ANY, ANY, NULL));
+	/* the children's file was their parent's: only its opener is left */
+	EXPECT_EQ(1, match_kind("mq", self->ns, -1, ANY, ANY, ANY, NULL));
 	EXPECT_EQ(0, shadowipc_mq_close(q));
 	EXPECT_EQ(0, shadowipc_mq_unlink("/held q"));
+}
+
+/*
+ * Each open file of a POSIX queue is listed with the process that opened
+ * it and its access, until closed; a queue whose name is gone stays
+ * listed while open, its name marked as deleted.
+ */
+TEST_F(holders, mq_open_files_and_deleted)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	static char buf[1 << 16];
+	char deleted[96];
+	mqd_t rw, r, w;
+
+	rw = shadowipc_mq_open("/opened", O_CREAT | O_RDWR, 0600, &attr);
+	r = shadowipc_mq_open("/opened", O_RDONLY);
+	w = shadowipc_mq_open("/opened", O_WRONLY);
+	ASSERT_GE(rw, 0);
+	ASSERT_GE(r, 0);
+	ASSERT_GE(w, 0);
+	EXPECT_EQ(1, match_kind("mq", self->ns, -1, getpid(), 0, 0, "open:rw"));
+	EXPECT_EQ(1, match_kind("mq", self->ns, -1, getpid(), 0, 0, "open:r"));
+	EXPECT_EQ(1, match_kind("mq", self->ns, -1, getpid(), 0, 0, "open:w"));
+	EXPECT_EQ(0, shadowipc_mq_close(w));
+	EXPECT_EQ(0, match_kind("mq", self->ns, -1, ANY, ANY, ANY, "open:w"));
+
+	ASSERT_EQ(0, shadowipc_mq_unlink("/opened"));
+	snprintf(deleted, sizeof(deleted), "mq %llu - /opened\\040(deleted) %d ",
+		 (unsigned long long)self->ns, getpid());
+	ASSERT_LE(0, sipc_read_file(HOLDERS, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, deleted)) TH_LOG("%s", buf);
+	EXPECT_EQ(2, match_kind("mq", self->ns, -1, getpid(), 0, 0, NULL));
+	EXPECT_TRUE(cli_json_has(self->ns, "\"key\": \"/opened (deleted)\","));
+	EXPECT_EQ(0, shadowipc_mq_close(rw));
+	EXPECT_EQ(0, shadowipc_mq_close(r));
+	EXPECT_EQ(0, match_kind("mq", self->ns, -1, ANY, ANY, ANY, NULL));
 }
 
 /* shadowipc ipcs --holders, as a table and as JSON that parses. */

@@ -11,9 +11,12 @@
  *   sem NS ID KEY PID COMM - zero:N|dec:N    a sleeper in semop(), waiting
  *                                            on semaphore N for zero or to
  *                                            decrease
- *   mq NS - /NAME PID COMM - notify|receive|send
- *                                            a POSIX queue's mq_notify()
- *                                            registrant, or a sleeper
+ *   mq NS - /NAME PID COMM - open:r|w|rw|notify|receive|send
+ *                                            a POSIX queue's open file (by
+ *                                            its opener), mq_notify()
+ *                                            registrant, or a sleeper; NAME
+ *                                            ends "\040(deleted)" once
+ *                                            unlinked
  *
  * COMM and NAME escaped as in /proc/mounts (octal \ooo for space, tab, newline
  * and backslash); PID 0 for a process outside the reader's pid namespace.
