@@ -127,8 +127,15 @@ static struct sipc_ns *sipc_pid_ns_get(pid_t nr)
 	rcu_read_unlock();
 	if (!task)
 		return ERR_PTR(-ESRCH);
-	ns = sipc_may_read_task(task) ? sipc_task_ns_get(task) :
-					ERR_PTR(-EACCES);
+	if (sipc_may_read_task(task)) {
+		ns = sipc_task_ns_get(task);
+	} else {
+		/* said in the caller's namespace: the task's is not its to see */
+		ns = sipc_current_ns();
+		ns = ERR_PTR(IS_ERR(ns) ? -EACCES :
+			     sipc_refuse(ns, SHADOWIPC_CHECK_NS_FD, -EACCES,
+					 0, 0, 0));
+	}
 	put_task_struct(task);
 	return ns;
 }

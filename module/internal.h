@@ -374,11 +374,21 @@ enum sipc_ucount_type {
 	SIPC_UCOUNT_TYPES,
 };
 
+/**
+ * struct sipc_budget - a per-user budget's limit, and where it was met
+ * @limit: the limit at the first level; once refused, the refusing level's
+ * @used: once refused, what the refusing level had charged
+ */
+struct sipc_budget {
+	unsigned long limit;
+	unsigned long used;
+};
+
 struct user_namespace;
 struct sipc_ucounts *sipc_ucount_charge(struct user_namespace *ns, kuid_t uid,
 					enum sipc_ucount_type type,
 					unsigned long amount,
-					unsigned long limit, bool force,
+					struct sipc_budget *budget, bool force,
 					gfp_t gfp);
 void sipc_ucount_uncharge(struct sipc_ucounts *uc, enum sipc_ucount_type type,
 			  unsigned long amount);

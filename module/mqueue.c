@@ -352,6 +352,7 @@ static bool mq_may_delete(struct sipc_ns *ns, struct sipc_mq *q)
 static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 				 umode_t mode, const struct mq_attr *attr)
 {
+	struct sipc_budget budget = { .limit = rlimit(RLIMIT_MSGQUEUE) };
 	unsigned long bytes, treesize;
 	struct sipc_mq *q;
 	unsigned int count;
@@ -422,12 +423,12 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 
 	/* RLIMIT_MSGQUEUE, charged to the real uid up its user namespaces */
 	q->acct = sipc_ucount_charge(current_user_ns(), current_uid(),
-				     SIPC_UCOUNT_MQ_BYTES, bytes,
-				     rlimit(RLIMIT_MSGQUEUE), false, GFP_KERNEL);
+				     SIPC_UCOUNT_MQ_BYTES, bytes, &budget,
+				     false, GFP_KERNEL);
 	if (IS_ERR_OR_NULL(q->acct)) {
 		err = q->acct ? PTR_ERR(q->acct) :
-			sipc_refuse(ns, SHADOWIPC_CHECK_MSGQUEUE, -EMFILE, bytes, 0,
-				    rlimit(RLIMIT_MSGQUEUE));
+			sipc_refuse(ns, SHADOWIPC_CHECK_MSGQUEUE, -EMFILE, bytes,
+				    budget.used, budget.limit);
 		kfree(q);
 		return ERR_PTR(err);
 	}

@@ -177,14 +177,15 @@ static void ns_flush_teardown(void)
  */
 static struct sipc_ucounts *ns_charge(struct sipc_ns *root)
 {
+	struct sipc_budget budget;
 	struct sipc_ucounts *uc;
 	bool flushed = false;
 
 	for (;;) {
+		budget.limit = READ_ONCE(sipc_max_namespaces);
 		uc = sipc_ucount_charge(current_user_ns(), current_euid(),
-					SIPC_UCOUNT_NAMESPACES, 1,
-					READ_ONCE(sipc_max_namespaces), false,
-					GFP_KERNEL);
+					SIPC_UCOUNT_NAMESPACES, 1, &budget,
+					false, GFP_KERNEL);
 		if (uc || flushed)
 			break;
 		/*
@@ -196,8 +197,8 @@ static struct sipc_ucounts *ns_charge(struct sipc_ns *root)
 	}
 	if (!uc)
 		return ERR_PTR(sipc_refuse(root, SHADOWIPC_CHECK_MAX_NAMESPACES,
-					   -ENOSPC, 1, 0,
-					   READ_ONCE(sipc_max_namespaces)));
+					   -ENOSPC, 1, budget.used,
+					   budget.limit));
 	return uc;
 }
 

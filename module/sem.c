@@ -145,6 +145,9 @@ struct sipc_sem {
  * @result: the result, for the waker to store after its unlock
  * @sops: the operations
  * @blocking: the operation it waits on
+ * @erange: why an operation was ERANGE: SHADOWIPC_CHECK_SEMVMX (a value
+ *	above SEMVMX) or SHADOWIPC_CHECK_SEMAEM (an adjustment beyond SEMAEM)
+ * @erange_asked: that value, or the adjustment's magnitude
  * @nsops: how many operations
  * @alter: some operation changes a value
  * @dupsop: some semaphore may be altered twice: apply one by one
@@ -158,6 +161,8 @@ struct sem_queue {
 	int result;
 	struct sembuf *sops;
 	struct sembuf *blocking;
+	enum shadowipc_check erange;
+	int erange_asked;
 	int nsops;
 	bool alter;
 	bool dupsop;
@@ -367,6 +372,31 @@ static void sem_merge_queues(struct sipc_sem *sma)
 }
 
 /*
+ * Whether @sop's new value @val, and with SEM_UNDO the adjustment it
+ * makes, fit: 0, or -ERANGE with the check that failed noted in @q.
+ */
+static int sem_range_check(struct sem_queue *q, const struct sembuf *sop,
+			   int val)
+{
+	int adj;
+
+	if (val > SEMVMX) {
+		q->erange = SHADOWIPC_CHECK_SEMVMX;
+		q->erange_asked = val;
+		return -ERANGE;
+	}
+	if (!(sop->sem_flg & SEM_UNDO))
+		return 0;
+	adj = q->undo->semadj[sop->sem_num] - sop->sem_op;
+	if (adj < -SEMAEM - 1 || adj > SEMAEM) {
+		q->erange = SHADOWIPC_CHECK_SEMAEM;
+		q->erange_asked = abs(adj);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/*
  * sem_perform_dup() - sem_perform() for operations that may alter one
  * semaphore twice: apply each in turn, undo them all if one cannot be
  * (perform_atomic_semop_slow())
@@ -377,7 +407,7 @@ static int sem_perform_dup(struct sipc_sem *sma, struct sem_queue *q)
 {
 	struct sembuf *sop, *sops = q->sops;
 	struct sipc_undo *un = q->undo;
-	int result;
+	int result, err;
 
 	for (sop = sops; sop < sops + q->nsops; sop++) {
 		int idx = array_index_nospec(sop->sem_num, sma->nsems);
@@ -389,19 +419,13 @@ static int sem_perform_dup(struct sipc_sem *sma, struct sem_queue *q)
 		result += sop->sem_op;
 		if (result < 0)
 			goto would_block;
-		if (result > SEMVMX) {
-			result = -ERANGE;
+		err = sem_range_check(q, sop, result);
+		if (err) {
+			result = err;
 			goto undo;
 		}
-		if (sop->sem_flg & SEM_UNDO) {
-			int adj = un->semadj[sop->sem_num] - sop->sem_op;
-
-			if (adj < -SEMAEM - 1 || adj > SEMAEM) {
-				result = -ERANGE;
-				goto undo;
-			}
-			un->semadj[sop->sem_num] = adj;
-		}
+		if (sop->sem_flg & SEM_UNDO)
+			un->semadj[sop->sem_num] -= sop->sem_op;
 		curr->val = result;
 	}
 	for (sop = sops; sop < sops + q->nsops; sop++)
@@ -446,21 +470,16 @@ static int sem_perform(struct sipc_sem *sma, struct sem_queue *q)
 	/* Check everything first: no change to undo when one must wait. */
 	for (sop = sops; sop < sops + q->nsops; sop++) {
 		int idx = array_index_nospec(sop->sem_num, sma->nsems);
-		int result = sma->sems[idx].val;
+		int result = sma->sems[idx].val, err;
 
 		if (!sop->sem_op && result)
 			goto would_block;
 		result += sop->sem_op;
 		if (result < 0)
 			goto would_block;
-		if (result > SEMVMX)
-			return -ERANGE;
-		if (sop->sem_flg & SEM_UNDO) {
-			int adj = un->semadj[sop->sem_num] - sop->sem_op;
-
-			if (adj < -SEMAEM - 1 || adj > SEMAEM)
-				return -ERANGE;
-		}
+		err = sem_range_check(q, sop, result);
+		if (err)
+			return err;
 	}
 	for (sop = sops; sop < sops + q->nsops; sop++) {
 		struct sem_one *curr = &sma->sems[sop->sem_num];
@@ -1373,6 +1392,11 @@ out_unlock_rcu:
 out_put_ulp:
 	if (ulp)
 		sem_undo_list_put(ulp);
+	/* said here, by the caller, also when a waker found it out */
+	if (err == -ERANGE)
+		err = sipc_refuse(ns, q.erange, err, q.erange_asked, 0,
+				  q.erange == SHADOWIPC_CHECK_SEMAEM ? SEMAEM :
+								     SEMVMX);
 	return err;
 }
 

@@ -161,6 +161,7 @@ static bool shm_may_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 /*
  * shm_memlock_charge() - charge SHM_LOCK'ed pages to the caller
  * @pages: pages to charge
+ * @budget: out: the limit met and what was charged, when refused
  *
  * user_shm_lock()'s rule: the caller's real uid may hold at most
  * RLIMIT_MEMLOCK of locked segments, unless it has CAP_IPC_LOCK in the
@@ -172,19 +173,20 @@ static bool shm_may_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
  * Context: the segment's lock held; does not sleep.
  * Return: the account charged, or NULL (over the limit, or no memory).
  */
-static struct sipc_ucounts *shm_memlock_charge(unsigned long pages)
+static struct sipc_ucounts *shm_memlock_charge(unsigned long pages,
+						struct sipc_budget *budget)
 {
 	const struct cred *cred = current_cred();
-	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	struct sipc_ucounts *uc;
 
-	if (limit != RLIM_INFINITY)
-		limit >>= PAGE_SHIFT;
+	budget->limit = rlimit(RLIMIT_MEMLOCK);
+	if (budget->limit != RLIM_INFINITY)
+		budget->limit >>= PAGE_SHIFT;
 	uc = sipc_ucount_charge(cred->user_ns, cred->uid, SIPC_UCOUNT_MEMLOCK,
-				pages, limit, false, GFP_NOWAIT | __GFP_NOWARN);
+				pages, budget, false, GFP_NOWAIT | __GFP_NOWARN);
 	if (!uc && capable(CAP_IPC_LOCK))
 		uc = sipc_ucount_charge(cred->user_ns, cred->uid,
-					SIPC_UCOUNT_MEMLOCK, pages, limit, true,
+					SIPC_UCOUNT_MEMLOCK, pages, budget, true,
 					GFP_NOWAIT | __GFP_NOWARN);
 	return IS_ERR(uc) ? NULL : uc;
 }
@@ -973,6 +975,7 @@ out_up:
  */
 static int shmctl_do_lock(struct sipc_ns *ns, int shmid, int cmd)
 {
+	struct sipc_budget budget = {};
 	struct sipc_perm *perm;
 	struct sipc_ucounts *ml;
 	struct sipc_shm *shp;
@@ -1009,11 +1012,11 @@ static int shmctl_do_lock(struct sipc_ns *ns, int shmid, int cmd)
 	if (cmd == SHM_LOCK) {
 		if (shp->memlock)
 			goto out_unlock;
-		ml = shm_memlock_charge(shm_pages(shp));
+		ml = shm_memlock_charge(shm_pages(shp), &budget);
 		if (!ml) {
 			err = sipc_refuse(ns, SHADOWIPC_CHECK_MEMLOCK, -ENOMEM,
-					  shm_pages(shp), 0,
-					  rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT);
+					  shm_pages(shp), budget.used,
+					  budget.limit);
 			goto out_unlock;
 		}
 		shp->memlock = ml;

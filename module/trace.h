@@ -108,7 +108,9 @@ TRACE_DEFINE_ENUM(SHADOWIPC_CHECK_JOIN);
 			 { SHADOWIPC_CHECK_MQ_MSGSIZE_MAX, "msgsize_max" }, \
 			 { SHADOWIPC_CHECK_MSGQUEUE, "msgqueue" },	\
 			 { SHADOWIPC_CHECK_MAX_NAMESPACES, "max_namespaces" }, \
-			 { SHADOWIPC_CHECK_JOIN, "join" })
+			 { SHADOWIPC_CHECK_JOIN, "join" },		\
+			 { SHADOWIPC_CHECK_SEMAEM, "semaem" },		\
+			 { SHADOWIPC_CHECK_NS_FD, "ns_fd" })
 
 /* the uapi's numbers (macros): no TRACE_DEFINE_ENUM() needed */
 #define show_kind(k)							\

@@ -151,7 +151,8 @@ static int ucounts_chain(struct user_namespace *ns, kuid_t uid,
  * @uid: the uid charged
  * @type: what is charged
  * @amount: how much
- * @limit: the limit at the first level (an rlimit, max_namespaces)
+ * @budget: in: the limit at the first level (an rlimit, max_namespaces);
+ *	out, when a level refuses: that level's limit and what it has charged
  * @force: charge even over the limits (CAP_IPC_LOCK's SHM_LOCK)
  * @gfp: for a new entry (GFP_NOWAIT under a spinlock)
  *
@@ -163,12 +164,12 @@ static int ucounts_chain(struct user_namespace *ns, kuid_t uid,
 struct sipc_ucounts *sipc_ucount_charge(struct user_namespace *ns, kuid_t uid,
 					enum sipc_ucount_type type,
 					unsigned long amount,
-					unsigned long limit, bool force,
+					struct sipc_budget *budget, bool force,
 					gfp_t gfp)
 {
 	struct sipc_ucounts *chain[SIPC_UCOUNT_DEPTH], *spare = NULL;
+	unsigned long new, limit = budget->limit;
 	HLIST_HEAD(dead);
-	unsigned long new;
 	int depth, i;
 
 	for (;;) {
@@ -192,11 +193,14 @@ struct sipc_ucounts *sipc_ucount_charge(struct user_namespace *ns, kuid_t uid,
 	kfree(spare);
 	for (i = 0; i < depth && !force; i++) {
 		new = chain[i]->count[type] + amount;
-		if (new < amount ||
-		    new > (i ? ucounts_level_max(chain[i - 1]->ns, type) : limit))
+		if (i)
+			limit = ucounts_level_max(chain[i - 1]->ns, type);
+		if (new < amount || new > limit)
 			break;
 	}
 	if (i < depth && !force) {
+		budget->limit = limit;
+		budget->used = chain[i]->count[type];
 		ucounts_prune(chain, depth, &dead);
 		spin_unlock(&sipc_ucounts_lock);
 		ucounts_free(&dead);

@@ -324,12 +324,37 @@ TEST_F(refusal, semopm)
 
 TEST_F(refusal, semvmx)
 {
+	struct sembuf op = { 0, 1, 0 };
 	int id = shadowipc_semget(IPC_PRIVATE, 1, 0600);
 
 	ASSERT_LE(0, id);
 	EXPECT_EQ(-1, shadowipc_semctl(id, 0, SETVAL, 32768));
 	EXPECT_EQ(ERANGE, errno);
 	EXPECT_REFUSAL(SEMVMX, ERANGE, 32768, 0, 32767);
+	/* semop: the value the operation would make */
+	ASSERT_EQ(0, shadowipc_semctl(id, 0, SETVAL, 32760));
+	op.sem_op = 8;
+	EXPECT_EQ(-1, shadowipc_semop(id, &op, 1));
+	EXPECT_EQ(ERANGE, errno);
+	EXPECT_REFUSAL(SEMVMX, ERANGE, 32768, 0, 32767);
+	shadowipc_semctl(id, 0, IPC_RMID);
+}
+
+/* An adjustment may go down to -SEMAEM - 1, and no further. */
+TEST_F(refusal, semaem)
+{
+	struct sembuf up = { 0, 32767, SEM_UNDO }, down = { 0, -1, 0 };
+	int id = shadowipc_semget(IPC_PRIVATE, 1, 0600);
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, shadowipc_semop(id, &up, 1));	/* adjustment -32767 */
+	ASSERT_EQ(0, shadowipc_semop(id, &down, 1));
+	up.sem_op = 1;
+	ASSERT_EQ(0, shadowipc_semop(id, &up, 1));	/* -32768 */
+	ASSERT_EQ(0, shadowipc_semop(id, &down, 1));
+	EXPECT_EQ(-1, shadowipc_semop(id, &up, 1));	/* -32769 */
+	EXPECT_EQ(ERANGE, errno);
+	EXPECT_REFUSAL(SEMAEM, ERANGE, 32769, 0, 32767);
 	shadowipc_semctl(id, 0, IPC_RMID);
 }
 
@@ -393,29 +418,36 @@ TEST_F(refusal, owner)
 	shadowipc_shmctl(id, IPC_RMID, NULL);
 }
 
-/* SHM_LOCK of a 2-page segment with RLIMIT_MEMLOCK *@arg bytes. */
+/*
+ * SHM_LOCK of a 2-page segment with RLIMIT_MEMLOCK *@arg pages, after a
+ * 1-page segment locked where the limit lets one be.
+ */
 static int memlock_child(void *arg)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	rlim_t bytes = *(rlim_t *)arg;
-	struct rlimit rl = { bytes, bytes };
+	rlim_t pages = *(rlim_t *)arg;
+	struct rlimit rl = { pages * page, pages * page };
 	int id = shadowipc_shmget(IPC_PRIVATE, 2 * page, 0600);
-	int err = bytes ? ENOMEM : EPERM;
+	int one = shadowipc_shmget(IPC_PRIVATE, page, 0600);
+	int err = pages ? ENOMEM : EPERM;
 
-	if (id < 0 || setrlimit(RLIMIT_MEMLOCK, &rl))
+	if (id < 0 || one < 0 || setrlimit(RLIMIT_MEMLOCK, &rl))
 		return 2;
-	if (shadowipc_shmctl(id, SHM_LOCK, NULL) != -1 || errno != err)
+	if (pages && shadowipc_shmctl(one, SHM_LOCK, NULL))
 		return 3;
-	return refusal_is(SHADOWIPC_CHECK_MEMLOCK, err, 2, 0, bytes / page);
+	if (shadowipc_shmctl(id, SHM_LOCK, NULL) != -1 || errno != err)
+		return 4;
+	return refusal_is(SHADOWIPC_CHECK_MEMLOCK, err, 2, pages ? 1 : 0,
+			  pages);
 }
 
 TEST_F(refusal, memlock)
 {
-	rlim_t bytes = 0;
+	rlim_t pages = 0;
 
-	EXPECT_EQ(0, as_nobody(memlock_child, &bytes));
-	bytes = sysconf(_SC_PAGESIZE);
-	EXPECT_EQ(0, as_nobody(memlock_child, &bytes));
+	EXPECT_EQ(0, as_nobody(memlock_child, &pages));
+	pages = 2;
+	EXPECT_EQ(0, as_nobody(memlock_child, &pages));
 }
 
 static int queues_max_child(void *arg)
@@ -461,22 +493,28 @@ TEST_F(refusal, msg_max_and_msgsize_max)
 	EXPECT_EQ(0, as_nobody(msg_max_child, NULL));
 }
 
+/* A big queue after a small one, within RLIMIT_MSGQUEUE of 4096 bytes. */
 static int msgqueue_child(void *arg)
 {
+	struct mq_attr small = { .mq_maxmsg = 1, .mq_msgsize = 8 };
 	struct mq_attr attr = { .mq_maxmsg = 10, .mq_msgsize = 8192 };
 	struct rlimit rl = { 4096, 4096 };
 	struct shadowipc_last_refusal r;
 
 	if (setrlimit(RLIMIT_MSGQUEUE, &rl))
 		return 2;
+	if (shadowipc_mq_open("/rs", O_RDWR | O_CREAT, 0600, &small) < 0)
+		return 3;
 	if (shadowipc_mq_open("/rb", O_RDWR | O_CREAT, 0600, &attr) != -1 ||
 	    errno != EMFILE)
-		return 3;
-	if (shadowipc_last_refusal(&r))
 		return 4;
+	if (shadowipc_last_refusal(&r))
+		return 5;
+	shadowipc_mq_unlink("/rs");
 	/* the bytes a queue is charged, messages and their overhead */
 	return r.check == SHADOWIPC_CHECK_MSGQUEUE && r.err == EMFILE &&
-	       r.asked > 10 * 8192 && r.limit == 4096 ? 0 : 5;
+	       r.asked > 10 * 8192 && r.used > 8 && r.used < 4096 &&
+	       r.limit == 4096 ? 0 : 6;
 }
 
 TEST_F(refusal, msgqueue)
@@ -491,7 +529,7 @@ static int max_namespaces_child(void *arg)
 	if (shadowipc_unshare(NULL) != -1 || errno != ENOSPC)
 		return 3;
 	/* counted where namespaces are made: the initial one (id 1) */
-	return refusal_in(1, SHADOWIPC_CHECK_MAX_NAMESPACES, ENOSPC, 1, 0, 1);
+	return refusal_in(1, SHADOWIPC_CHECK_MAX_NAMESPACES, ENOSPC, 1, 1, 1);
 }
 
 TEST_F(refusal, max_namespaces)
@@ -509,6 +547,19 @@ static int join_child(void *arg)
 	if (shadowipc_setns(*(int *)arg) != -1 || errno != EPERM)
 		return 2;
 	return refusal_is(SHADOWIPC_CHECK_JOIN, EPERM, 0, 0, 0);
+}
+
+/* A handle on init's namespace, which nobody may not read. */
+static int ns_fd_child(void *arg)
+{
+	if (shadowipc_ns_fd(1, NULL) != -1 || errno != EACCES)
+		return 2;
+	return refusal_is(SHADOWIPC_CHECK_NS_FD, EACCES, 0, 0, 0);
+}
+
+TEST_F(refusal, ns_fd)
+{
+	EXPECT_EQ(0, as_nobody(ns_fd_child, NULL));
 }
 
 TEST_F(refusal, join)

@@ -13,7 +13,6 @@ enum refusal_style {
 	BELOW,		/* A UNIT asked < L */
 	SUM,		/* U UNIT in use + A asked > L */
 	COUNT,		/* U UNIT in use, limit L */
-	AT,		/* at the limit of L UNIT */
 	PERM,		/* asked rwx, granted rwx to a class */
 	RULE,		/* a rule, no numbers */
 };
@@ -49,15 +48,18 @@ static const struct {
 	[SHADOWIPC_CHECK_SEMMNS] = { "semmns", "semaphores", SUM },
 	[SHADOWIPC_CHECK_SEMOPM] = { "semopm", "operations", ABOVE },
 	[SHADOWIPC_CHECK_SEMVMX] = { "semvmx", "value", ABOVE },
-	[SHADOWIPC_CHECK_MEMLOCK] = { "memlock", "pages", ABOVE },
+	[SHADOWIPC_CHECK_MEMLOCK] = { "memlock", "pages", SUM },
 	[SHADOWIPC_CHECK_MQ_QUEUES_MAX] = { "queues_max", "queues", COUNT },
 	[SHADOWIPC_CHECK_MQ_MSG_MAX] = { "msg_max", "messages", ABOVE },
 	[SHADOWIPC_CHECK_MQ_MSGSIZE_MAX] = { "msgsize_max", "bytes", ABOVE },
-	[SHADOWIPC_CHECK_MSGQUEUE] = { "msgqueue", "bytes", ABOVE },
+	[SHADOWIPC_CHECK_MSGQUEUE] = { "msgqueue", "bytes", SUM },
 	[SHADOWIPC_CHECK_MAX_NAMESPACES] = { "max_namespaces", "namespaces",
-					     AT },
+					     COUNT },
 	[SHADOWIPC_CHECK_JOIN] = { "join",
 		"the caller is not the creator and lacks CAP_SYS_ADMIN", RULE },
+	[SHADOWIPC_CHECK_SEMAEM] = { "semaem", "adjustment", ABOVE },
+	[SHADOWIPC_CHECK_NS_FD] = { "ns_fd",
+		"the caller may not read that thread's /proc/PID/ns/ipc", RULE },
 };
 
 const char *shadowipc_check_name(unsigned int check)
@@ -120,9 +122,6 @@ int shadowipc_refusal_format(const struct shadowipc_last_refusal *r,
 		return snprintf(buf, size, "%s: %llu %s in use, limit %llu",
 				name, (unsigned long long)r->used, unit,
 				(unsigned long long)r->limit);
-	case AT:
-		return snprintf(buf, size, "%s: at the limit of %llu %s", name,
-				(unsigned long long)r->limit, unit);
 	case PERM:
 		rwx(asked, r->asked);
 		rwx(granted, r->limit);

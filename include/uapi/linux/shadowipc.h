@@ -674,22 +674,31 @@ static inline __u32 shadowipc_key_hash(__s32 key)
  * @SHADOWIPC_CHECK_SEMMSL: semaphores asked above semmsl
  * @SHADOWIPC_CHECK_SEMMNS: semaphores in use + asked above semmns
  * @SHADOWIPC_CHECK_SEMOPM: operations asked above semopm
- * @SHADOWIPC_CHECK_SEMVMX: a value above SEMVMX
- * @SHADOWIPC_CHECK_MEMLOCK: a segment's pages to lock (SHM_LOCK) above
- *	what RLIMIT_MEMLOCK, in pages, leaves the caller's uid
+ * @SHADOWIPC_CHECK_SEMVMX: a value above SEMVMX (SETVAL, SETALL; for
+ *	semop, the value the operation would make)
+ * @SHADOWIPC_CHECK_MEMLOCK: a segment's pages to lock (SHM_LOCK), over
+ *	RLIMIT_MEMLOCK in pages for the caller's uid (@used: its pages
+ *	locked already; at a level up its user namespaces, that level's
+ *	limit and use)
  * @SHADOWIPC_CHECK_MQ_QUEUES_MAX: POSIX queues in use at queues_max
  * @SHADOWIPC_CHECK_MQ_MSG_MAX: mq_maxmsg asked above msg_max
  * @SHADOWIPC_CHECK_MQ_MSGSIZE_MAX: mq_msgsize asked above msgsize_max
- * @SHADOWIPC_CHECK_MSGQUEUE: a new queue's bytes above what
- *	RLIMIT_MSGQUEUE leaves the caller's uid
+ * @SHADOWIPC_CHECK_MSGQUEUE: a new queue's bytes over RLIMIT_MSGQUEUE
+ *	for the caller's uid (@used: the bytes of its queues; as MEMLOCK up
+ *	its user namespaces)
  * @SHADOWIPC_CHECK_MAX_NAMESPACES: the caller's euid has the
- *	max_namespaces (module parameter) live namespaces
+ *	max_namespaces (module parameter) live namespaces (@used: how many
+ *	it has; as MEMLOCK up its user namespaces)
  * @SHADOWIPC_CHECK_JOIN: the namespace-join rule of SHADOWIPC_IOC_SETNS
+ * @SHADOWIPC_CHECK_SEMAEM: a semop with SEM_UNDO would take the
+ *	semaphore's adjustment beyond SEMAEM: @asked its magnitude
+ * @SHADOWIPC_CHECK_NS_FD: SHADOWIPC_IOC_NS_FD's rule: the caller may not
+ *	read the thread's /proc/PID/ns/ipc (reported in the caller's own
+ *	namespace)
  * @SHADOWIPC_NR_CHECKS: the number of checks
  *
  * The counts of the *MNI checks, QUEUES_MAX and MAX_NAMESPACES ask for
- * 1. Where a number does not apply (or is not known, as the amount in use
- * of the per-user budgets), it is 0.
+ * 1. Where a number does not apply, it is 0.
  */
 enum shadowipc_check {
 	SHADOWIPC_CHECK_PERM = 0,
@@ -713,6 +722,8 @@ enum shadowipc_check {
 	SHADOWIPC_CHECK_MSGQUEUE = 18,
 	SHADOWIPC_CHECK_MAX_NAMESPACES = 19,
 	SHADOWIPC_CHECK_JOIN = 20,
+	SHADOWIPC_CHECK_SEMAEM = 21,
+	SHADOWIPC_CHECK_NS_FD = 22,
 	SHADOWIPC_NR_CHECKS
 };
 
