@@ -183,4 +183,16 @@ static inline bool sipc_task_dumpable(struct task_struct *task)
 #define sipc_ns_common_type(ns)		((ns)->ops->type)
 #endif
 
+/* ---- tracing ---- */
+
+/*
+ * 6.10 dropped __assign_str()'s source argument: the string given to
+ * __string() is copied. sipc_assign_str() takes both, as 6.1 does.
+ */
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#define sipc_assign_str(dst, src)	__assign_str(dst)
+#else
+#define sipc_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 #endif /* _SHADOWIPC_COMPAT_H */

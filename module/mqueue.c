@@ -47,6 +47,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "trace.h"
 
 #define MQ_HARD_MSGMAX		65536		/* HARD_MSGMAX */
 #define MQ_HARD_MSGSIZEMAX	(16 * 1024 * 1024)	/* HARD_MSGSIZEMAX */
@@ -196,6 +197,7 @@ static void mq_free(struct sipc_mq *q)
 {
 	struct sipc_mq_msg *msg, *tmp;
 	LIST_HEAD(msgs);
+	u64 ns_id = 0;
 
 	/* Unreachable now, but mq_take() wants the lock; kvfree() outside */
 	spin_lock(&q->lock);
@@ -208,10 +210,13 @@ static void mq_free(struct sipc_mq *q)
 
 	spin_lock(&sipc_mq_lock);
 	if (q->ns) {
+		ns_id = q->ns->id;
 		q->ns->mq_count--;
 		list_del(&q->ns_node);
 	}
 	spin_unlock(&sipc_mq_lock);
+	trace_shadowipc_mq_destroy(ns_id, q->name, q->attr.mq_maxmsg,
+				   q->attr.mq_msgsize);
 	sipc_ucount_uncharge(q->acct, SIPC_UCOUNT_MQ_BYTES, q->acct_bytes);
 	kfree(q);
 }
@@ -290,6 +295,8 @@ static void mq_link(struct sipc_ns *ns, struct sipc_mq *q)
 	rb_link_node(&q->node, parent, p);
 	rb_insert_color(&q->node, &ns->mq_names);
 	q->linked = true;
+	trace_shadowipc_mq_create(ns->id, q->name, q->attr.mq_maxmsg,
+				  q->attr.mq_msgsize);
 }
 
 /* Context: @ns->mq_mutex held; the caller puts the name's reference. */
@@ -298,6 +305,8 @@ static void mq_unlink_name(struct sipc_ns *ns, struct sipc_mq *q)
 	lockdep_assert_held(&ns->mq_mutex);
 	rb_erase(&q->node, &ns->mq_names);
 	q->linked = false;
+	trace_shadowipc_mq_remove(ns->id, q->name, q->attr.mq_maxmsg,
+				  q->attr.mq_msgsize);
 }
 
 /*

@@ -23,6 +23,11 @@
  * granted; 0 where a number does not apply). Check sites return
  * through sipc_refuse() (refuse.c), which emits it.
  *
+ * POSIX queues, which have a name and no id, have events of their own:
+ * shadowipc_mq_create once the name is published, shadowipc_mq_remove
+ * as it goes (mq_unlink(), or with its namespace), shadowipc_mq_destroy
+ * as the last close frees the queue (ns 0 once its namespace is gone).
+ *
  * Namespace ids are those of /proc/shadowipc/namespaces and NS_INFO, pids
  * are global thread-group ids, uids are those of the initial user
  * namespace; the object events' size is a segment's bytes, a set's
@@ -39,6 +44,7 @@
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 
+#include "compat.h"
 #include "internal.h"
 
 #ifndef _SHADOWIPC_TRACE_ENUMS
@@ -240,6 +246,40 @@ DEFINE_EVENT(shadowipc_msg_class, shadowipc_msg_send,
 DEFINE_EVENT(shadowipc_msg_class, shadowipc_msg_receive,
 	TP_PROTO(const struct sipc_ns *ns, int id, long mtype, size_t size),
 	TP_ARGS(ns, id, mtype, size));
+
+DECLARE_EVENT_CLASS(shadowipc_mq_class,
+	TP_PROTO(u64 ns, const char *name, long maxmsg, long msgsize),
+	TP_ARGS(ns, name, maxmsg, msgsize),
+	TP_STRUCT__entry(
+		__field(u64, ns)
+		__field(long, maxmsg)
+		__field(long, msgsize)
+		__field(int, pid)
+		__string(name, name)
+	),
+	TP_fast_assign(
+		__entry->ns = ns;
+		__entry->maxmsg = maxmsg;
+		__entry->msgsize = msgsize;
+		__entry->pid = task_tgid_nr(current);
+		sipc_assign_str(name, name);
+	),
+	TP_printk("ns=%llu name=/%s maxmsg=%ld msgsize=%ld pid=%d",
+		  __entry->ns, __get_str(name), __entry->maxmsg,
+		  __entry->msgsize, __entry->pid)
+);
+
+DEFINE_EVENT(shadowipc_mq_class, shadowipc_mq_create,
+	TP_PROTO(u64 ns, const char *name, long maxmsg, long msgsize),
+	TP_ARGS(ns, name, maxmsg, msgsize));
+
+DEFINE_EVENT(shadowipc_mq_class, shadowipc_mq_remove,
+	TP_PROTO(u64 ns, const char *name, long maxmsg, long msgsize),
+	TP_ARGS(ns, name, maxmsg, msgsize));
+
+DEFINE_EVENT(shadowipc_mq_class, shadowipc_mq_destroy,
+	TP_PROTO(u64 ns, const char *name, long maxmsg, long msgsize),
+	TP_ARGS(ns, name, maxmsg, msgsize));
 
 TRACE_EVENT(shadowipc_semop,
 	TP_PROTO(const struct sipc_ns *ns, int id, unsigned int nsops,

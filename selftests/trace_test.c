@@ -148,6 +148,9 @@ TEST_F(trace, format_files_list_the_fields)
 		{ "shadowipc_msg_send", "field:long mtype;" },
 		{ "shadowipc_msg_receive", "field:size_t size;" },
 		{ "shadowipc_semop", "field:unsigned int nsops;" },
+		{ "shadowipc_mq_create", "field:long maxmsg;" },
+		{ "shadowipc_mq_remove", "name;" },
+		{ "shadowipc_mq_destroy", "field:long msgsize;" },
 		{ "shadowipc_refuse", "field:u64 limit;" },
 	};
 	static char buf[8192];
@@ -378,6 +381,37 @@ TEST_F(trace, refuse_shows_permission_bits)
 	EXPECT_LE(0, trace_find(buf, 0, "shadowipc_refuse",
 				"ns=%llu check=perm err=-13 asked=6 used=3 limit=0",
 				ns)) TH_LOG("%s", buf);
+}
+
+/*
+ * A POSIX queue's events, by name: create once linked, remove at
+ * mq_unlink(), destroy at the last close, each with the caller's pid.
+ */
+TEST_F(trace, mq_events_show_ns_name_sizes_pid)
+{
+	struct mq_attr attr = { .mq_maxmsg = 3, .mq_msgsize = 64 };
+	unsigned long long ns = self->ns;
+	const char *fields = "ns=%llu name=/trace_q maxmsg=3 msgsize=64 pid=%d";
+	const char *buf;
+	long at;
+	int fd;
+
+	ASSERT_EQ(0, event_enable("shadowipc_mq_create", true));
+	ASSERT_EQ(0, event_enable("shadowipc_mq_remove", true));
+	ASSERT_EQ(0, event_enable("shadowipc_mq_destroy", true));
+	fd = shadowipc_mq_open("/trace_q", O_RDWR | O_CREAT, 0600, &attr);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, shadowipc_mq_unlink("/trace_q"));
+	buf = trace_read();
+	EXPECT_GT(0, trace_find(buf, 0, "shadowipc_mq_destroy", "ns=%llu", ns))
+		TH_LOG("destroyed while open:\n%s", buf);
+	close(fd);
+
+	buf = trace_read();
+	at = trace_find(buf, 0, "shadowipc_mq_create", fields, ns, self->pid);
+	at = trace_find(buf, at, "shadowipc_mq_remove", fields, ns, self->pid);
+	at = trace_find(buf, at, "shadowipc_mq_destroy", fields, ns, self->pid);
+	EXPECT_LE(0, at) TH_LOG("missing or out of order, in:\n%s", buf);
 }
 
 /* With every event off, the same calls record nothing. */
