@@ -38,6 +38,17 @@
 /* ---- mm and files ---- */
 
 /*
+ * 6.12 made struct fd one word, its file read through fd_file(); 6.1
+ * has it as .file.
+ */
+#include <linux/file.h>
+#ifdef fd_file
+#define sipc_fd_file(f)		fd_file(f)
+#else
+#define sipc_fd_file(f)		((f).file)
+#endif
+
+/*
  * vm_operations_struct.get_policy() gained a "pgoff_t *ilx" (interleave
  * index) argument in 6.7. SIPC_VM_GET_POLICY() declares a handler with
  * the kernel's prototype; sipc_vm_get_policy() forwards to another one

@@ -789,18 +789,22 @@ static void mq_do_notify(struct sipc_mq *q)
 }
 
 /*
- * The queue behind fd @fd, opened with every bit of @fmode, or
- * ERR_PTR(-EBADF) (a wrong access mode is EBADF too, as on Linux).
- * fput() the file.
+ * The queue file behind fd @fd, opened with every bit of @fmode, or
+ * ERR_PTR(-EBADF) (a wrong access mode is EBADF too, as on Linux). As
+ * the system calls do, through fdget(), which takes no reference while
+ * the caller's file table is not shared: fdput(*@f) when done.
  */
-static struct file *mq_fget(int fd, fmode_t fmode)
+static struct file *mq_fget(int fd, fmode_t fmode, struct fd *f)
 {
-	struct file *file = fget(fd);
+	struct file *file;
+
+	*f = fdget(fd);
+	file = sipc_fd_file(*f);
 
 	if (!file)
 		return ERR_PTR(-EBADF);
 	if (file->f_op != &sipc_mq_fops || (file->f_mode & fmode) != fmode) {
-		fput(file);
+		fdput(*f);
 		return ERR_PTR(-EBADF);
 	}
 	return file;
@@ -825,6 +829,7 @@ long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
 	struct mq_waiter w, *receiver;
 	struct sipc_mq_msg *msg;
 	struct file *file;
+	struct fd f;
 	struct sipc_mq *q;
 	struct sipc_wake_q wq = { .n = 0 };
 	long ret;
@@ -835,7 +840,7 @@ long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
 		expires = timespec64_to_ktime(*ts);
 		timeout = &expires;
 	}
-	file = mq_fget(fd, FMODE_WRITE);
+	file = mq_fget(fd, FMODE_WRITE, &f);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	q = mq_of(file);
@@ -886,7 +891,7 @@ long sipc_mq_timedsend(int fd, const char __user *umsg, size_t len,
 out_free:
 	kvfree(msg);
 out_fput:
-	fput(file);
+	fdput(f);
 	return ret;
 }
 
@@ -909,6 +914,7 @@ long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
 	struct mq_waiter w, *sender;
 	struct sipc_mq_msg *msg;
 	struct file *file;
+	struct fd f;
 	struct sipc_mq *q;
 	struct sipc_wake_q wq = { .n = 0 };
 	long ret;
@@ -917,7 +923,7 @@ long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
 		expires = timespec64_to_ktime(*ts);
 		timeout = &expires;
 	}
-	file = mq_fget(fd, FMODE_READ);
+	file = mq_fget(fd, FMODE_READ, &f);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	q = mq_of(file);
@@ -958,7 +964,7 @@ long sipc_mq_timedreceive(int fd, char __user *umsg, size_t len,
 		ret = -EFAULT;
 	kvfree(msg);
 out_fput:
-	fput(file);
+	fdput(f);
 	return ret;
 }
 
@@ -975,6 +981,7 @@ long sipc_mq_notify(int fd, const struct sigevent *sev)
 {
 	struct eventfd_ctx *efd = NULL;
 	struct file *file;
+	struct fd f;
 	struct sipc_mq *q;
 	long ret = 0;
 
@@ -992,7 +999,7 @@ long sipc_mq_notify(int fd, const struct sigevent *sev)
 				return PTR_ERR(efd);
 		}
 	}
-	file = mq_fget(fd, 0);
+	file = mq_fget(fd, 0, &f);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto out;
@@ -1019,7 +1026,7 @@ long sipc_mq_notify(int fd, const struct sigevent *sev)
 		q->notify_user_ns = get_user_ns(current_user_ns());
 	}
 	spin_unlock(&q->lock);
-	fput(file);
+	fdput(f);
 out:
 	if (efd)
 		eventfd_ctx_put(efd);
@@ -1039,11 +1046,12 @@ long sipc_mq_getsetattr(int fd, const struct mq_attr *new,
 			struct mq_attr *old)
 {
 	struct file *file;
+	struct fd f;
 	struct sipc_mq *q;
 
 	if (new && (new->mq_flags & ~O_NONBLOCK))
 		return -EINVAL;
-	file = mq_fget(fd, 0);
+	file = mq_fget(fd, 0, &f);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	q = mq_of(file);
@@ -1061,7 +1069,7 @@ long sipc_mq_getsetattr(int fd, const struct mq_attr *new,
 		spin_unlock(&file->f_lock);
 	}
 	spin_unlock(&q->lock);
-	fput(file);
+	fdput(f);
 	return 0;
 }
 
