@@ -31,6 +31,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
+#include <linux/ipc_namespace.h>
 #include <linux/msg.h>
 #include <linux/mqueue.h>
 #include <linux/pid.h>
@@ -48,9 +49,6 @@
 #include "compat.h"
 #include "internal.h"
 #include "trace.h"
-
-#define MQ_HARD_MSGMAX		65536		/* HARD_MSGMAX */
-#define MQ_HARD_MSGSIZEMAX	(16 * 1024 * 1024)	/* HARD_MSGSIZEMAX */
 
 /*
  * Linux charges each queue's worst case: every message's header and one
@@ -391,7 +389,7 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	if (maxmsg <= 0 || msgsize <= 0)
 		return ERR_PTR(-EINVAL);
 	if (capable(CAP_SYS_RESOURCE)) {
-		if (maxmsg > MQ_HARD_MSGMAX || msgsize > MQ_HARD_MSGSIZEMAX)
+		if (maxmsg > HARD_MSGMAX || msgsize > HARD_MSGSIZEMAX)
 			return ERR_PTR(-EINVAL);
 	} else if (maxmsg > READ_ONCE(ns->limits.mq_msg_max)) {
 		return ERR_PTR(sipc_refuse(ns, SHADOWIPC_CHECK_MQ_MSG_MAX, -EINVAL,

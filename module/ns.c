@@ -59,11 +59,11 @@ static void ns_set_default_limits(struct shadowipc_limits *l)
 		.msgmnb = MSGMNB,
 		.msgmni = MSGMNI,
 		.sem = { SEMMSL, SEMMNS, SEMOPM, SEMMNI },
-		.mq_queues_max = 256,		/* DFLT_QUEUESMAX */
-		.mq_msg_max = 10,		/* DFLT_MSGMAX */
-		.mq_msgsize_max = 8192,		/* DFLT_MSGSIZEMAX */
-		.mq_msg_default = 10,		/* DFLT_MSG */
-		.mq_msgsize_default = 8192,	/* DFLT_MSGSIZE */
+		.mq_queues_max = DFLT_QUEUESMAX,
+		.mq_msg_max = DFLT_MSGMAX,
+		.mq_msgsize_max = DFLT_MSGSIZEMAX,
+		.mq_msg_default = DFLT_MSG,
+		.mq_msgsize_default = DFLT_MSGSIZE,
 	};
 }
 

@@ -22,6 +22,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/idr.h>
+#include <linux/ipc_namespace.h>
 #include <linux/kernel.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
@@ -302,11 +303,12 @@ static const struct sipc_sysctl sipc_sysctls[] = {
 /* fs.mqueue.*, ranges as Linux 6.1's ipc/mq_sysctl.c declares them. */
 static const struct sipc_sysctl sipc_mq_sysctls[] = {
 	MQ_SYSCTL("queues_max", mq_queues_max, INT_MIN, INT_MAX),
-	MQ_SYSCTL("msg_max", mq_msg_max, 1, 65536),
-	MQ_SYSCTL("msgsize_max", mq_msgsize_max, 128, 16 * 1024 * 1024),
-	MQ_SYSCTL("msg_default", mq_msg_default, 1, 65536),
-	MQ_SYSCTL("msgsize_default", mq_msgsize_default, 128,
-		  16 * 1024 * 1024),
+	MQ_SYSCTL("msg_max", mq_msg_max, MIN_MSGMAX, HARD_MSGMAX),
+	MQ_SYSCTL("msgsize_max", mq_msgsize_max, MIN_MSGSIZEMAX,
+		  HARD_MSGSIZEMAX),
+	MQ_SYSCTL("msg_default", mq_msg_default, MIN_MSGMAX, HARD_MSGMAX),
+	MQ_SYSCTL("msgsize_default", mq_msgsize_default, MIN_MSGSIZEMAX,
+		  HARD_MSGSIZEMAX),
 };
 
 struct sipc_sysctl_file {
