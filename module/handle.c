@@ -22,7 +22,15 @@
 
 static atomic64_t sipc_handles = ATOMIC64_INIT(0);
 
-static int sipc_handle_release(struct inode *inode, struct file *file)
+/**
+ * sipc_handle_release() - a handle file's ->release
+ * @inode: its inode
+ * @file: the handle
+ *
+ * Context: process context, may sleep.
+ * Return: 0.
+ */
+int sipc_handle_release(struct inode *inode, struct file *file)
 {
 	struct sipc_ns *ns = file->private_data;
 
@@ -32,19 +40,17 @@ static int sipc_handle_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static __poll_t sipc_handle_poll(struct file *file, poll_table *pt)
+/**
+ * sipc_handle_poll() - a handle file's ->poll
+ * @file: the handle
+ * @pt: the poll table
+ *
+ * Return: the events of its namespace (nswatch.c).
+ */
+__poll_t sipc_handle_poll(struct file *file, poll_table *pt)
 {
 	return sipc_ns_poll(file->private_data, file, pt);
 }
-
-static const struct file_operations sipc_handle_fops = {
-	.owner = THIS_MODULE,
-	.release = sipc_handle_release,
-	.unlocked_ioctl = sipc_handle_ioctl,
-	.compat_ioctl = sipc_compat_ioctl,
-	.poll = sipc_handle_poll,
-	.llseek = noop_llseek,
-};
 
 static int sipc_watch_release(struct inode *inode, struct file *file)
 {
@@ -157,12 +163,15 @@ static struct file *sipc_watch_create(struct sipc_ns *ns)
  * sipc_handle_create() - a handle file on the namespace of task @pid
  * @pid: thread id in the caller's pid namespace, 0 for the caller
  * @watch: a watch handle, which does not pin the namespace
+ * @fops: the handle's file operations, with sipc_handle_release() (a
+ *	watch has its own)
  * @ns_id: out: the namespace's id
  *
  * Context: process context, may sleep.
  * Return: the file (not installed), or ERR_PTR(-ESRCH/-EACCES/-ENOMEM...).
  */
-struct file *sipc_handle_create(pid_t pid, bool watch, u64 *ns_id)
+struct file *sipc_handle_create(pid_t pid, bool watch,
+				const struct file_operations *fops, u64 *ns_id)
 {
 	struct sipc_ns *ns;
 	struct file *file;
@@ -181,7 +190,7 @@ struct file *sipc_handle_create(pid_t pid, bool watch, u64 *ns_id)
 		file = sipc_watch_create(ns);
 		goto out_put;
 	}
-	file = anon_inode_getfile("[shadowipc-ns]", &sipc_handle_fops, ns,
+	file = anon_inode_getfile("[shadowipc-ns]", fops, ns,
 				  O_RDONLY | O_CLOEXEC);
 	if (IS_ERR(file))
 		goto out_put;
@@ -192,31 +201,6 @@ struct file *sipc_handle_create(pid_t pid, bool watch, u64 *ns_id)
 out_put:
 	sipc_ns_put(ns);
 	return file;
-}
-
-/**
- * sipc_handle_ns_get() - the namespace behind handle fd @fd
- * @fd: a file descriptor of the caller
- *
- * Context: process context.
- * Return: the namespace, referenced, or ERR_PTR(-EBADF) for a closed fd,
- * ERR_PTR(-EINVAL) for an fd that is not a shadowipc handle.
- */
-struct sipc_ns *sipc_handle_ns_get(int fd)
-{
-	struct file *file = fget(fd);
-	struct sipc_ns *ns;
-
-	if (!file)
-		return ERR_PTR(-EBADF);
-	if (file->f_op == &sipc_handle_fops) {
-		ns = file->private_data;
-		sipc_ns_get(ns);
-	} else {
-		ns = ERR_PTR(-EINVAL);
-	}
-	fput(file);
-	return ns;
 }
 
 /**

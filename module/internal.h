@@ -344,12 +344,6 @@ extern struct sipc_ns sipc_init_ns;
 extern struct workqueue_struct *sipc_wq;
 extern unsigned int sipc_max_namespaces;
 
-/* main.c: the ioctls of handle files, 32-bit callers; the device's mmap */
-long sipc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-long sipc_compat_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-struct vm_area_struct;
-int sipc_vma_read_only(struct vm_area_struct *vma, unsigned long size);
-
 /* ns.c: namespace life cycle */
 int sipc_ns_module_init(void);
 void sipc_ns_module_exit(void);
@@ -438,9 +432,13 @@ int sipc_refuse(const struct sipc_ns *ns, enum shadowipc_check check, int err,
 int sipc_last_refusal(struct shadowipc_last_refusal *out);
 void sipc_last_refusal_clear(void);
 
-/* handle.c: namespace handle files */
-struct file *sipc_handle_create(pid_t pid, bool watch, u64 *ns_id);
-struct sipc_ns *sipc_handle_ns_get(int fd);
+/* handle.c: namespace handle files, whose ioctls main.c dispatches */
+struct file_operations;
+struct inode;
+struct file *sipc_handle_create(pid_t pid, bool watch,
+				const struct file_operations *fops, u64 *ns_id);
+int sipc_handle_release(struct inode *inode, struct file *file);
+__poll_t sipc_handle_poll(struct file *file, struct poll_table_struct *pt);
 u64 sipc_handle_count(void);
 bool sipc_may_read_task(struct task_struct *task);
 
@@ -452,6 +450,7 @@ void sipc_keys_unpublish(struct sipc_ids *ids, struct sipc_perm *perm);
 void sipc_keys_semmsl_changed(struct sipc_ns *ns);
 void sipc_keys_destroy(struct sipc_ids *ids);
 u64 sipc_keys_bytes(struct sipc_ids *ids);
+struct vm_area_struct;
 int sipc_keys_mmap(struct vm_area_struct *vma, enum sipc_kind kind);
 
 /* view.c: which namespace an address space's tasks are in, for userspace */

@@ -328,21 +328,18 @@ static const struct vm_operations_struct keys_vm_ops = {
 
 /**
  * sipc_keys_mmap() - map the caller's namespace's key table of one kind
- * @vma: the mapping, at SHADOWIPC_MMAP_KEYS(@kind)
+ * @vma: the mapping, at SHADOWIPC_MMAP_KEYS(@kind), read-only and of
+ *	SHADOWIPC_KEYS_SIZE bytes (main.c checks)
  * @kind: SIPC_SHM, SIPC_MSG or SIPC_SEM
  *
  * Context: mmap_lock held for write (as ->mmap); takes the kind's rwsem.
- * Return: 0, -EINVAL (length), -EACCES (PROT_WRITE) or -ENOMEM.
+ * Return: 0 or -ENOMEM.
  */
 int sipc_keys_mmap(struct vm_area_struct *vma, enum sipc_kind kind)
 {
 	struct sipc_keys *k;
 	struct sipc_ns *ns;
-	int err;
 
-	err = sipc_vma_read_only(vma, SHADOWIPC_KEYS_SIZE);
-	if (err)
-		return err;
 	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);

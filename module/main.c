@@ -22,6 +22,8 @@
 #include <linux/time64.h>
 #include <linux/uaccess.h>
 
+#include <shadowipc_ioctls.h>
+
 #include "compat.h"
 #include "internal.h"
 
@@ -31,112 +33,99 @@ MODULE_PARM_DESC(mode, "Permission bits of /dev/shadowipc (default 0666)");
 
 struct workqueue_struct *sipc_wq;
 
+static const struct file_operations sipc_handle_fops;
+
+/* The largest ioctl struct sipc_ioctl() copies in (the build checks). */
+#define SIPC_IOC_ARG_MAX	256
+
+/**
+ * struct sipc_ioc_call - one ioctl call, for its handler
+ * @file: the device or a handle
+ * @uarg: the caller's struct
+ * @usize: its size, from the command
+ * @arg: its copy, checked for flags and padding: the command's struct
+ */
+struct sipc_ioc_call {
+	struct file *file;
+	void __user *uarg;
+	unsigned int usize;
+	void *arg;
+};
+
 /*
  * Copy a handler's output back: as much of @karg as the caller's struct
- * of @usize bytes holds. Bytes past @ksize are the caller's, untouched.
+ * of @c->usize bytes holds. Bytes past @ksize are the caller's, untouched.
  */
-static int sipc_copy_out(void __user *uarg, unsigned int usize,
-			 const void *karg, size_t ksize)
+static int sipc_copy_out(const struct sipc_ioc_call *c, const void *karg,
+			 size_t ksize)
 {
-	return copy_to_user(uarg, karg, min_t(size_t, usize, ksize)) ?
+	return copy_to_user(c->uarg, karg, min_t(size_t, c->usize, ksize)) ?
 	       -EFAULT : 0;
 }
 
-static long sipc_ioctl_version(struct file *file, void __user *uarg,
-			       unsigned int usize)
+static long sipc_ioctl_version(struct sipc_ioc_call *c)
 {
-	struct shadowipc_version v;
-	int err;
+	struct shadowipc_version *v = c->arg;
 
-	err = copy_struct_from_user(&v, sizeof(v), uarg, usize);
-	if (err)
-		return err;
-	if (v.flags)
-		return -EINVAL;
-	v.abi_version = SHADOWIPC_ABI_VERSION;
-	return sipc_copy_out(uarg, usize, &v, sizeof(v));
+	v->abi_version = SHADOWIPC_ABI_VERSION;
+	return sipc_copy_out(c, v, sizeof(*v));
 }
 
-static long sipc_ioctl_status(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_status(struct sipc_ioc_call *c)
 {
-	struct shadowipc_status st;
-	int err;
+	struct shadowipc_status *st = c->arg;
 
-	err = copy_struct_from_user(&st, sizeof(st), uarg, usize);
-	if (err)
-		return err;
-	if (st.flags & ~SHADOWIPC_STATUS_VALID_FLAGS || st.pad)
-		return -EINVAL;
-	sipc_fill_status(&st);
-	return sipc_copy_out(uarg, usize, &st, sizeof(st));
+	sipc_fill_status(st);
+	return sipc_copy_out(c, st, sizeof(*st));
 }
 
-static long sipc_ioctl_last_refusal(struct file *file, void __user *uarg,
-				    unsigned int usize)
+static long sipc_ioctl_last_refusal(struct sipc_ioc_call *c)
 {
-	struct shadowipc_last_refusal r;
+	struct shadowipc_last_refusal *r = c->arg;
 	int err;
 
-	err = copy_struct_from_user(&r, sizeof(r), uarg, usize);
-	if (err)
-		return err;
-	if (r.flags || r.pad)
-		return -EINVAL;
-	err = sipc_last_refusal(&r) ?: sipc_copy_out(uarg, usize, &r, sizeof(r));
+	err = sipc_last_refusal(r) ?: sipc_copy_out(c, r, sizeof(*r));
 	if (!err)
 		sipc_last_refusal_clear();
 	return err;
 }
 
-static long sipc_ioctl_unshare(struct file *file, void __user *uarg,
-			       unsigned int usize)
+static long sipc_ioctl_unshare(struct sipc_ioc_call *c)
 {
-	struct shadowipc_unshare u;
+	struct shadowipc_unshare *u = c->arg;
 	struct sipc_ns *ns;
 	int err;
 
-	err = copy_struct_from_user(&u, sizeof(u), uarg, usize);
-	if (err)
-		return err;
-	if (u.flags || u.pad)
-		return -EINVAL;
 	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
 	ns = sipc_ns_create(ns->root);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	u.ns_id = ns->id;
+	u->ns_id = ns->id;
 	err = sipc_task_switch_ns(ns, true);
 	sipc_ns_put(ns);
 	if (err)
 		return err;
-	return sipc_copy_out(uarg, usize, &u, sizeof(u));
+	return sipc_copy_out(c, u, sizeof(*u));
 }
 
-static long sipc_ioctl_ns_fd(struct file *file, void __user *uarg,
-			     unsigned int usize)
+static long sipc_ioctl_ns_fd(struct sipc_ioc_call *c)
 {
-	struct shadowipc_ns_fd a;
+	struct shadowipc_ns_fd *a = c->arg;
 	struct file *handle;
 	int fd, err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags & ~SHADOWIPC_NS_FD_VALID_FLAGS)
-		return -EINVAL;
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
 		return fd;
-	handle = sipc_handle_create(a.pid, a.flags & SHADOWIPC_NS_FD_WATCH,
-				    &a.ns_id);
+	handle = sipc_handle_create(a->pid, a->flags & SHADOWIPC_NS_FD_WATCH,
+				    &sipc_handle_fops, &a->ns_id);
 	if (IS_ERR(handle)) {
 		err = PTR_ERR(handle);
 		goto err_put_fd;
 	}
-	err = sipc_copy_out(uarg, usize, &a, sizeof(a));
+	err = sipc_copy_out(c, a, sizeof(*a));
 	if (err)
 		goto err_fput;
 	fd_install(fd, handle);
@@ -149,19 +138,34 @@ err_put_fd:
 	return err;
 }
 
-static long sipc_ioctl_setns(struct file *file, void __user *uarg,
-			     unsigned int usize)
+/*
+ * The namespace behind handle fd @fd, referenced: ERR_PTR(-EBADF) for a
+ * closed fd, ERR_PTR(-EINVAL) for one that is not a handle.
+ */
+static struct sipc_ns *sipc_handle_ns_get(int fd)
 {
-	struct shadowipc_setns a;
+	struct file *file = fget(fd);
+	struct sipc_ns *ns;
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op == &sipc_handle_fops) {
+		ns = file->private_data;
+		sipc_ns_get(ns);
+	} else {
+		ns = ERR_PTR(-EINVAL);
+	}
+	fput(file);
+	return ns;
+}
+
+static long sipc_ioctl_setns(struct sipc_ioc_call *c)
+{
+	struct shadowipc_setns *a = c->arg;
 	struct sipc_ns *ns;
 	int err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags)
-		return -EINVAL;
-	ns = sipc_handle_ns_get(a.fd);
+	ns = sipc_handle_ns_get(a->fd);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
 	err = sipc_ns_may_join(ns) ? sipc_task_switch_ns(ns, false) : -EPERM;
@@ -171,23 +175,16 @@ static long sipc_ioctl_setns(struct file *file, void __user *uarg,
 
 /*
  * NS_INFO on the device takes @fd (-1: the caller's namespace); on a
- * handle file (@handle_ns set) it describes that handle's namespace.
+ * handle file it describes that handle's namespace.
  */
-static long sipc_ns_info(void __user *uarg, unsigned int usize,
-			 struct sipc_ns *handle_ns)
+static long sipc_ioctl_ns_info(struct sipc_ioc_call *c)
 {
-	struct shadowipc_ns_info info;
+	struct shadowipc_ns_info *info = c->arg;
+	int fd = info->fd;
 	struct sipc_ns *ns;
-	int fd, err;
 
-	err = copy_struct_from_user(&info, sizeof(info), uarg, usize);
-	if (err)
-		return err;
-	if (info.flags || info.pad)
-		return -EINVAL;
-	fd = info.fd;
-	if (handle_ns) {
-		ns = handle_ns;
+	if (c->file->f_op == &sipc_handle_fops) {
+		ns = c->file->private_data;
 		sipc_ns_get(ns);
 	} else if (fd == -1) {
 		ns = sipc_current_ns();
@@ -199,527 +196,374 @@ static long sipc_ns_info(void __user *uarg, unsigned int usize,
 		if (IS_ERR(ns))
 			return PTR_ERR(ns);
 	}
-	sipc_ns_fill_info(ns, &info);
-	info.fd = fd;
+	sipc_ns_fill_info(ns, info);
+	info->fd = fd;
 	sipc_ns_put(ns);
-	return sipc_copy_out(uarg, usize, &info, sizeof(info));
+	return sipc_copy_out(c, info, sizeof(*info));
 }
 
-static long sipc_ioctl_ns_info(struct file *file, void __user *uarg,
-			       unsigned int usize)
+static long sipc_ioctl_ns_drain(struct sipc_ioc_call *c)
 {
-	return sipc_ns_info(uarg, usize, NULL);
-}
-
-static long sipc_handle_ioctl_ns_info(struct file *file, void __user *uarg,
-				      unsigned int usize)
-{
-	return sipc_ns_info(uarg, usize, file->private_data);
-}
-
-static long sipc_handle_ioctl_ns_drain(struct file *file, void __user *uarg,
-				       unsigned int usize)
-{
-	struct shadowipc_ns_drain d;
+	struct shadowipc_ns_drain *d = c->arg;
 	int err;
 
-	err = copy_struct_from_user(&d, sizeof(d), uarg, usize);
+	err = sipc_ns_drain(c->file->private_data, d);
 	if (err)
 		return err;
-	if (d.flags || d.pad)
-		return -EINVAL;
-	err = sipc_ns_drain(file->private_data, &d);
-	if (err)
-		return err;
-	return sipc_copy_out(uarg, usize, &d, sizeof(d));
+	return sipc_copy_out(c, d, sizeof(*d));
 }
 
-static long sipc_ioctl_shmget(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_shmget(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_shmget a;
-	int err;
+	struct shadowipc_shmget *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_shm_get(ns, a.key, a.size, a.shmflg);
+	return sipc_shm_get(ns, a->key, a->size, a->shmflg);
 }
 
-static long sipc_ioctl_shmat(struct file *file, void __user *uarg,
-			     unsigned int usize)
+static long sipc_ioctl_shmat(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_shmat a;
+	struct shadowipc_shmat *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 	long err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	err = sipc_shm_at(ns, a.shmid, &a.addr, a.shmflg);
+	err = sipc_shm_at(ns, a->shmid, &a->addr, a->shmflg);
 	if (err)
 		return err;
 	/* Like shmat(2) after do_shmat(): the mapping stays if this faults. */
-	return put_user(a.addr, (u64 __user *)uarg) ? -EFAULT : 0;
+	return put_user(a->addr, (u64 __user *)c->uarg) ? -EFAULT : 0;
 }
 
-static long sipc_ioctl_shmdt(struct file *file, void __user *uarg,
-			     unsigned int usize)
+static long sipc_ioctl_shmdt(struct sipc_ioc_call *c)
 {
-	struct shadowipc_shmdt a;
-	int err;
+	struct shadowipc_shmdt *a = c->arg;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	return sipc_shm_dt(a.addr);
+	return sipc_shm_dt(a->addr);
 }
 
-static long sipc_ioctl_shmctl(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_shmctl(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_shmctl a;
-	int err;
+	struct shadowipc_shmctl *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_shm_ctl(ns, a.shmid, a.cmd,
-			    u64_to_user_ptr(a.buf));
+	return sipc_shm_ctl(ns, a->shmid, a->cmd, u64_to_user_ptr(a->buf));
 }
 
-static long sipc_ioctl_msgget(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_msgget(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_msgget a;
-	int err;
+	struct shadowipc_msgget *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_msg_get(ns, a.key, a.msgflg);
+	return sipc_msg_get(ns, a->key, a->msgflg);
 }
 
-static long sipc_ioctl_msgsnd(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_msgsnd(struct sipc_ioc_call *c)
 {
+	struct shadowipc_msgsnd *a = c->arg;
+	long __user *msgp = u64_to_user_ptr(a->msgp);
 	struct sipc_ns *ns;
-	struct shadowipc_msgsnd a;
-	long __user *msgp;
 	long mtype;
-	int err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
 	/* As msgsnd(2): the mtype is read before anything is checked. */
-	msgp = u64_to_user_ptr(a.msgp);
 	if (get_user(mtype, msgp))
 		return -EFAULT;
 	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_msg_snd(ns, a.msqid, mtype, msgp + 1,
-			    a.msgsz, a.msgflg);
+	return sipc_msg_snd(ns, a->msqid, mtype, msgp + 1, a->msgsz,
+			    a->msgflg);
 }
 
-static long sipc_ioctl_msgrcv(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_msgrcv(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_msgrcv a;
-	int err;
+	struct shadowipc_msgrcv *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_msg_rcv(ns, a.msqid, u64_to_user_ptr(a.msgp),
-			    a.msgsz, a.msgtyp, a.msgflg);
+	return sipc_msg_rcv(ns, a->msqid, u64_to_user_ptr(a->msgp), a->msgsz,
+			    a->msgtyp, a->msgflg);
 }
 
-static long sipc_ioctl_msgctl(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_msgctl(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_msgctl a;
-	int err;
+	struct shadowipc_msgctl *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_msg_ctl(ns, a.msqid, a.cmd,
-			    u64_to_user_ptr(a.buf));
+	return sipc_msg_ctl(ns, a->msqid, a->cmd, u64_to_user_ptr(a->buf));
 }
 
-static long sipc_ioctl_semget(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_semget(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_semget a;
-	int err;
+	struct shadowipc_semget *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_sem_get(ns, a.key, a.nsems, a.semflg);
+	return sipc_sem_get(ns, a->key, a->nsems, a->semflg);
 }
 
-static long sipc_ioctl_semop(struct file *file, void __user *uarg,
-			     unsigned int usize)
+static long sipc_ioctl_semop(struct sipc_ioc_call *c)
 {
+	struct shadowipc_semop *a = c->arg;
 	struct sipc_ns *ns;
-	struct shadowipc_semop a;
 	struct timespec64 ts;
-	int err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
 	/* As semtimedop(2): the timeout is read first. */
-	if (a.timeout && get_timespec64(&ts, u64_to_user_ptr(a.timeout)))
+	if (a->timeout && get_timespec64(&ts, u64_to_user_ptr(a->timeout)))
 		return -EFAULT;
 	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_sem_op(ns, a.semid, u64_to_user_ptr(a.sops), a.nsops,
-			   a.timeout ? &ts : NULL);
+	return sipc_sem_op(ns, a->semid, u64_to_user_ptr(a->sops), a->nsops,
+			   a->timeout ? &ts : NULL);
 }
 
-static long sipc_ioctl_semctl(struct file *file, void __user *uarg,
-			      unsigned int usize)
+static long sipc_ioctl_semctl(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_semctl a;
-	int err;
+	struct shadowipc_semctl *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_sem_ctl(ns, a.semid, a.semnum, a.cmd,
-			    a.arg);
+	return sipc_sem_ctl(ns, a->semid, a->semnum, a->cmd, a->arg);
 }
 
-static long sipc_ioctl_mq_open(struct file *file, void __user *uarg,
-			       unsigned int usize)
+static long sipc_ioctl_mq_open(struct sipc_ioc_call *c)
 {
+	struct shadowipc_mq_open *a = c->arg;
 	struct sipc_ns *ns;
-	struct shadowipc_mq_open a;
 	struct mq_attr attr;
-	int err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
 	/* As mq_open(2): the attributes are read first, O_CREAT or not. */
-	if (a.attr && copy_from_user(&attr, u64_to_user_ptr(a.attr),
-				     sizeof(attr)))
+	if (a->attr && copy_from_user(&attr, u64_to_user_ptr(a->attr),
+				      sizeof(attr)))
 		return -EFAULT;
 	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_mq_open(ns, u64_to_user_ptr(a.name),
-			    a.oflag, (umode_t)a.mode, a.attr ? &attr : NULL);
+	return sipc_mq_open(ns, u64_to_user_ptr(a->name), a->oflag,
+			    (umode_t)a->mode, a->attr ? &attr : NULL);
 }
 
-static long sipc_ioctl_mq_unlink(struct file *file, void __user *uarg,
-				 unsigned int usize)
+static long sipc_ioctl_mq_unlink(struct sipc_ioc_call *c)
 {
-	struct sipc_ns *ns;
-	struct shadowipc_mq_unlink a;
-	int err;
+	struct shadowipc_mq_unlink *a = c->arg;
+	struct sipc_ns *ns = sipc_current_ns();
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	ns = sipc_current_ns();
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return sipc_mq_unlink(ns, u64_to_user_ptr(a.name));
+	return sipc_mq_unlink(ns, u64_to_user_ptr(a->name));
 }
 
-/* As mq_timedsend(2)'s prepare_timeout(): EFAULT, then EINVAL. */
-static int sipc_mq_get_timeout(u64 uts, struct timespec64 *ts)
+/*
+ * As mq_timedsend(2)'s prepare_timeout(): EFAULT, then EINVAL; @ts is
+ * NULL for none.
+ */
+static int sipc_mq_get_timeout(u64 uts, struct timespec64 **ts)
 {
-	if (get_timespec64(ts, u64_to_user_ptr(uts)))
+	if (!uts) {
+		*ts = NULL;
+		return 0;
+	}
+	if (get_timespec64(*ts, u64_to_user_ptr(uts)))
 		return -EFAULT;
-	return timespec64_valid(ts) ? 0 : -EINVAL;
+	return timespec64_valid(*ts) ? 0 : -EINVAL;
 }
 
-static long sipc_ioctl_mq_timedsend(struct file *file, void __user *uarg,
-				    unsigned int usize)
+static long sipc_ioctl_mq_timedsend(struct sipc_ioc_call *c)
 {
-	struct shadowipc_mq_timedsend a;
-	struct timespec64 ts;
+	struct shadowipc_mq_timedsend *a = c->arg;
+	struct timespec64 buf, *ts = &buf;
 	int err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	err = sipc_mq_get_timeout(a->timeout, &ts);
 	if (err)
 		return err;
-	if (a.flags || a.pad)
-		return -EINVAL;
-	if (a.timeout) {
-		err = sipc_mq_get_timeout(a.timeout, &ts);
-		if (err)
-			return err;
-	}
-	return sipc_mq_timedsend(a.fd, u64_to_user_ptr(a.msg), a.len, a.prio,
-				 a.timeout ? &ts : NULL);
+	return sipc_mq_timedsend(a->fd, u64_to_user_ptr(a->msg), a->len,
+				 a->prio, ts);
 }
 
-static long sipc_ioctl_mq_timedreceive(struct file *file, void __user *uarg,
-				       unsigned int usize)
+static long sipc_ioctl_mq_timedreceive(struct sipc_ioc_call *c)
 {
-	struct shadowipc_mq_timedreceive a;
-	struct timespec64 ts;
+	struct shadowipc_mq_timedreceive *a = c->arg;
+	struct timespec64 buf, *ts = &buf;
 	int err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	err = sipc_mq_get_timeout(a->timeout, &ts);
 	if (err)
 		return err;
-	if (a.flags)
-		return -EINVAL;
-	if (a.timeout) {
-		err = sipc_mq_get_timeout(a.timeout, &ts);
-		if (err)
-			return err;
-	}
-	return sipc_mq_timedreceive(a.fd, u64_to_user_ptr(a.msg), a.len,
-				    u64_to_user_ptr(a.prio),
-				    a.timeout ? &ts : NULL);
+	return sipc_mq_timedreceive(a->fd, u64_to_user_ptr(a->msg), a->len,
+				    u64_to_user_ptr(a->prio), ts);
 }
 
-static long sipc_ioctl_mq_notify(struct file *file, void __user *uarg,
-				 unsigned int usize)
+static long sipc_ioctl_mq_notify(struct sipc_ioc_call *c)
 {
-	struct shadowipc_mq_notify a;
+	struct shadowipc_mq_notify *a = c->arg;
 	struct sigevent sev;
-	int err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags)
-		return -EINVAL;
-	if (a.sevp && copy_from_user(&sev, u64_to_user_ptr(a.sevp),
-				     sizeof(sev)))
+	if (a->sevp && copy_from_user(&sev, u64_to_user_ptr(a->sevp),
+				      sizeof(sev)))
 		return -EFAULT;
-	return sipc_mq_notify(a.fd, a.sevp ? &sev : NULL);
+	return sipc_mq_notify(a->fd, a->sevp ? &sev : NULL);
 }
 
-static long sipc_ioctl_mq_getsetattr(struct file *file, void __user *uarg,
-				     unsigned int usize)
+static long sipc_ioctl_mq_getsetattr(struct sipc_ioc_call *c)
 {
-	struct shadowipc_mq_getsetattr a;
+	struct shadowipc_mq_getsetattr *a = c->arg;
 	struct mq_attr new, old;
 	long err;
 
-	err = copy_struct_from_user(&a, sizeof(a), uarg, usize);
-	if (err)
-		return err;
-	if (a.flags)
-		return -EINVAL;
-	if (a.newattr && copy_from_user(&new, u64_to_user_ptr(a.newattr),
-					sizeof(new)))
+	if (a->newattr && copy_from_user(&new, u64_to_user_ptr(a->newattr),
+					 sizeof(new)))
 		return -EFAULT;
 	memset(&old, 0, sizeof(old));
-	err = sipc_mq_getsetattr(a.fd, a.newattr ? &new : NULL,
-				 a.oldattr ? &old : NULL);
+	err = sipc_mq_getsetattr(a->fd, a->newattr ? &new : NULL,
+				 a->oldattr ? &old : NULL);
 	if (err)
 		return err;
-	if (a.oldattr && copy_to_user(u64_to_user_ptr(a.oldattr), &old,
-				      sizeof(old)))
+	if (a->oldattr && copy_to_user(u64_to_user_ptr(a->oldattr), &old,
+				       sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
 /**
  * struct sipc_ioc - how one ioctl number is dispatched
- * @fn: its handler, given the argument and _IOC_SIZE() of the command
+ * @fn: its handler
+ * @size: the size of its struct in this module
  * @ver0: the size of its struct's first published version, the smallest
  *	a program can have been built with
+ * @flags_off: the offset of the struct's flags field
+ * @pad_off: the offset of its pad field, 0 for none
+ * @valid_flags: the bits its flags field takes
  * @dirs: the _IOC_DIR()s it is issued with, as BIT(dir); none for a number
  *	that is not a command
+ * @files: SHADOWIPC_ON_DEV, SHADOWIPC_ON_HANDLE: the files that take it
  */
 struct sipc_ioc {
-	long (*fn)(struct file *file, void __user *uarg, unsigned int usize);
+	long (*fn)(struct sipc_ioc_call *c);
+	u16 size;
 	u16 ver0;
+	u16 flags_off;
+	u16 pad_off;
+	u32 valid_flags;
 	u8 dirs;
+	u8 files;
 };
 
 /*
- * The entry of SHADOWIPC_IOC_<name>, whose struct is shadowipc_<sfx>, of
- * @size0 bytes when first published. (@name is pasted at once: linux/ipc.h
- * defines SEMCTL, SHMAT and others.)
+ * The entry of SHADOWIPC_IOC_<NAME>, from its line in SHADOWIPC_IOCTLS().
+ * The build checks its struct against that line: no smaller than its
+ * first published size nor larger than SIPC_IOC_ARG_MAX, its flags
+ * field __u32.
  */
-#define SIPC_IOC_DIRS(cmd, handler, sfx, size0, dirs_mask)		\
-	[_IOC_NR(cmd)] = {						\
-		.fn = (handler),					\
+#define SIPC_IOC(NAME, sfx, size0, valid, pad, on, ior)			\
+	[_IOC_NR(SHADOWIPC_IOC_##NAME)] = {				\
+		.fn = sipc_ioctl_##sfx,					\
+		.size = sizeof(struct shadowipc_##sfx) +		\
+			BUILD_BUG_ON_ZERO(sizeof(struct shadowipc_##sfx) > \
+					  SIPC_IOC_ARG_MAX),		\
 		.ver0 = (size0) + BUILD_BUG_ON_ZERO(			\
 			sizeof(struct shadowipc_##sfx) < (size0)),	\
-		.dirs = (dirs_mask),					\
-	}
-#define SIPC_IOC(name, handler, sfx, size0)				\
-	SIPC_IOC_DIRS(SHADOWIPC_IOC_##name, handler, sfx, size0,	\
-		      BIT(_IOC_DIR(SHADOWIPC_IOC_##name)))
-/* ABI 1 numbered VERSION and STATUS _IOR: those numbers still work. */
-#define SIPC_IOC_WAS_IOR(name, handler, sfx, size0)			\
-	SIPC_IOC_DIRS(SHADOWIPC_IOC_##name, handler, sfx, size0,	\
-		      BIT(_IOC_DIR(SHADOWIPC_IOC_##name)) | BIT(_IOC_READ))
+		.flags_off = offsetof(struct shadowipc_##sfx, flags) +	\
+			BUILD_BUG_ON_ZERO(sizeof_field(			\
+				struct shadowipc_##sfx, flags) != 4),	\
+		.pad_off = SHADOWIPC_IOC_PAD_OFF(sfx, pad),		\
+		.valid_flags = (valid),					\
+		.dirs = BIT(_IOC_DIR(SHADOWIPC_IOC_##NAME)) |		\
+			((ior) ? BIT(_IOC_READ) : 0),			\
+		.files = (on),						\
+	},
 
-static const struct sipc_ioc sipc_dev_iocs[] = {
-	SIPC_IOC_WAS_IOR(VERSION, sipc_ioctl_version, version, 8),
-	SIPC_IOC_WAS_IOR(STATUS, sipc_ioctl_status, status, 48),
-	SIPC_IOC(LAST_REFUSAL, sipc_ioctl_last_refusal, last_refusal, 48),
-	SIPC_IOC(UNSHARE, sipc_ioctl_unshare, unshare, 16),
-	SIPC_IOC(NS_FD, sipc_ioctl_ns_fd, ns_fd, 16),
-	SIPC_IOC(SETNS, sipc_ioctl_setns, setns, 8),
-	SIPC_IOC(NS_INFO, sipc_ioctl_ns_info, ns_info, 176),
-	SIPC_IOC(SHMGET, sipc_ioctl_shmget, shmget, 24),
-	SIPC_IOC(SHMAT, sipc_ioctl_shmat, shmat, 24),
-	SIPC_IOC(SHMDT, sipc_ioctl_shmdt, shmdt, 16),
-	SIPC_IOC(SHMCTL, sipc_ioctl_shmctl, shmctl, 24),
-	SIPC_IOC(MSGGET, sipc_ioctl_msgget, msgget, 16),
-	SIPC_IOC(MSGSND, sipc_ioctl_msgsnd, msgsnd, 32),
-	SIPC_IOC(MSGRCV, sipc_ioctl_msgrcv, msgrcv, 40),
-	SIPC_IOC(MSGCTL, sipc_ioctl_msgctl, msgctl, 24),
-	SIPC_IOC(SEMGET, sipc_ioctl_semget, semget, 16),
-	SIPC_IOC(SEMOP, sipc_ioctl_semop, semop, 32),
-	SIPC_IOC(SEMCTL, sipc_ioctl_semctl, semctl, 24),
-	SIPC_IOC(MQ_OPEN, sipc_ioctl_mq_open, mq_open, 32),
-	SIPC_IOC(MQ_UNLINK, sipc_ioctl_mq_unlink, mq_unlink, 16),
-	SIPC_IOC(MQ_TIMEDSEND, sipc_ioctl_mq_timedsend, mq_timedsend, 40),
-	SIPC_IOC(MQ_TIMEDRECEIVE, sipc_ioctl_mq_timedreceive, mq_timedreceive, 40),
-	SIPC_IOC(MQ_NOTIFY, sipc_ioctl_mq_notify, mq_notify, 16),
-	SIPC_IOC(MQ_GETSETATTR, sipc_ioctl_mq_getsetattr, mq_getsetattr, 24),
-};
-
-/* A handle file takes NS_INFO and NS_DRAIN, on its namespace. */
-static const struct sipc_ioc sipc_handle_iocs[] = {
-	SIPC_IOC(NS_INFO, sipc_handle_ioctl_ns_info, ns_info, 176),
-	SIPC_IOC(NS_DRAIN, sipc_handle_ioctl_ns_drain, ns_drain, 72),
+static const struct sipc_ioc sipc_iocs[] = {
+	SHADOWIPC_IOCTLS(SIPC_IOC)
 };
 
 /*
  * The rules of the uapi header's "Extending this ABI": a command is its
- * magic, number and direction; its size is the caller's struct's, which
- * the handler copies with copy_struct_from_user() and sipc_copy_out().
+ * magic, number and direction, on a file that takes it; its size is the
+ * caller's struct's, copied with copy_struct_from_user() here, and back
+ * by the handler with sipc_copy_out(). Flags outside the command's valid
+ * ones and a non-zero pad are -EINVAL before the handler runs.
  */
-static __always_inline long sipc_ioctl(const struct sipc_ioc *iocs,
-				       unsigned int nr_iocs, struct file *file,
-				       unsigned int cmd, unsigned long arg)
+static long sipc_ioctl(struct file *file, unsigned int on, unsigned int cmd,
+		       unsigned long arg)
 {
 	const struct sipc_ioc *ioc;
 	unsigned int nr = _IOC_NR(cmd);
+	u64 karg[SIPC_IOC_ARG_MAX / sizeof(u64)];
+	struct sipc_ioc_call c;
+	u32 flags, pad = 0;
+	int err;
 
-	if (_IOC_TYPE(cmd) != SHADOWIPC_IOC_MAGIC || nr >= nr_iocs)
+	if (_IOC_TYPE(cmd) != SHADOWIPC_IOC_MAGIC || nr >= ARRAY_SIZE(sipc_iocs))
 		return -ENOTTY;
-	ioc = &iocs[array_index_nospec(nr, nr_iocs)];
-	if (!(ioc->dirs & BIT(_IOC_DIR(cmd))))
+	ioc = &sipc_iocs[array_index_nospec(nr, ARRAY_SIZE(sipc_iocs))];
+	if (!(ioc->files & on) || !(ioc->dirs & BIT(_IOC_DIR(cmd))))
 		return -ENOTTY;
-	if (_IOC_SIZE(cmd) < ioc->ver0)
+	c.file = file;
+	c.uarg = (void __user *)arg;
+	c.usize = _IOC_SIZE(cmd);
+	c.arg = karg;
+	if (c.usize < ioc->ver0)
 		return -EINVAL;
-	return ioc->fn(file, (void __user *)arg, _IOC_SIZE(cmd));
+	err = copy_struct_from_user(karg, ioc->size, c.uarg, c.usize);
+	if (err)
+		return err;
+	memcpy(&flags, (u8 *)karg + ioc->flags_off, sizeof(flags));
+	if (ioc->pad_off)
+		memcpy(&pad, (u8 *)karg + ioc->pad_off, sizeof(pad));
+	if (flags & ~ioc->valid_flags || pad)
+		return -EINVAL;
+	return ioc->fn(&c);
 }
 
 static long sipc_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	return sipc_ioctl(sipc_dev_iocs, ARRAY_SIZE(sipc_dev_iocs), file, cmd,
-			  arg);
+	return sipc_ioctl(file, SHADOWIPC_ON_DEV, cmd, arg);
 }
 
-/**
- * sipc_handle_ioctl() - a handle file's unlocked_ioctl
- * @file: the handle
- * @cmd: the command
- * @arg: its argument
- *
- * Return: as the command documents in the uapi header.
- */
-long sipc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long sipc_handle_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
 {
-	return sipc_ioctl(sipc_handle_iocs, ARRAY_SIZE(sipc_handle_iocs), file,
-			  cmd, arg);
+	return sipc_ioctl(file, SHADOWIPC_ON_HANDLE, cmd, arg);
 }
 
-/**
- * sipc_compat_ioctl() - refuse 32-bit callers
- * @file: the device or a handle
- * @cmd: the command
- * @arg: its argument
- *
- * The structs behind the ioctls' pointers are x86_64's (struct shmid_ds,
- * mq_attr, sigevent, timespecs), which a 32-bit caller does not have.
- *
- * Return: -EOPNOTSUPP.
+/*
+ * 32-bit callers are refused, on the device and on handles: the structs
+ * behind the ioctls' pointers are x86_64's (struct shmid_ds, mq_attr,
+ * sigevent, timespecs), which a 32-bit caller does not have.
  */
-long sipc_compat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long sipc_compat_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
 {
 	return -EOPNOTSUPP;
 }
 
-/**
- * sipc_vma_read_only() - check and seal a read-only mapping of the device
- * @vma: the mapping
- * @size: the only length it may have
- *
- * Context: mmap_lock held for write (as ->mmap).
- * Return: 0, -EINVAL (length) or -EACCES (PROT_WRITE).
- */
-int sipc_vma_read_only(struct vm_area_struct *vma, unsigned long size)
+/* A namespace handle (handle.c): NS_INFO and NS_DRAIN on its namespace. */
+static const struct file_operations sipc_handle_fops = {
+	.owner = THIS_MODULE,
+	.release = sipc_handle_release,
+	.unlocked_ioctl = sipc_handle_ioctl,
+	.compat_ioctl = sipc_compat_ioctl,
+	.poll = sipc_handle_poll,
+	.llseek = noop_llseek,
+};
+
+/* A read-only mapping of @size bytes of the device, sealed so. */
+static int sipc_vma_read_only(struct vm_area_struct *vma, unsigned long size)
 {
 	if (vma->vm_end - vma->vm_start != size)
 		return -EINVAL;
@@ -735,11 +579,16 @@ static int sipc_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	enum sipc_kind kind;
 
+	int err;
+
 	if (off == SHADOWIPC_MMAP_VIEW)
-		return sipc_view_mmap(vma);
-	for (kind = SIPC_SHM; kind < SIPC_NR_IDS; kind++)
-		if (off == SHADOWIPC_MMAP_KEYS(kind))
-			return sipc_keys_mmap(vma, kind);
+		return sipc_vma_read_only(vma, PAGE_SIZE) ?: sipc_view_mmap(vma);
+	for (kind = SIPC_SHM; kind < SIPC_NR_IDS; kind++) {
+		if (off != SHADOWIPC_MMAP_KEYS(kind))
+			continue;
+		err = sipc_vma_read_only(vma, SHADOWIPC_KEYS_SIZE);
+		return err ?: sipc_keys_mmap(vma, kind);
+	}
 	return -EINVAL;
 }
 

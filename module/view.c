@@ -219,19 +219,16 @@ static const struct vm_operations_struct view_vm_ops = {
 
 /**
  * sipc_view_mmap() - map the caller's mm's view
- * @vma: the mapping, at SHADOWIPC_MMAP_VIEW
+ * @vma: the mapping, at SHADOWIPC_MMAP_VIEW, read-only and of one page
+ *	(main.c checks)
  *
  * Context: mmap_lock held for write (as ->mmap).
- * Return: 0, -EINVAL (length), -EACCES (writable), -ENOMEM.
+ * Return: 0 or -ENOMEM.
  */
 int sipc_view_mmap(struct vm_area_struct *vma)
 {
 	struct sipc_view *v;
-	int err;
 
-	err = sipc_vma_read_only(vma, PAGE_SIZE);
-	if (err)
-		return err;
 	v = view_get(vma->vm_mm);
 	if (!v) {
 		v = view_create(vma->vm_mm, 0, GFP_KERNEL_ACCOUNT);

@@ -5,68 +5,48 @@
  * the struct's *_VALID_FLAGS), a non-zero pad/reserved field or a size
  * below the struct's, E2BIG for a larger struct with a non-zero tail,
  * EFAULT for a bad pointer, ENOTTY for a wrong direction or an unknown
- * number. (abi_test.c: larger and smaller structs that work.)
+ * number. An ioctl only a namespace handle takes is issued on one.
+ * (abi_test.c: larger and smaller structs that work.)
  */
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include <shadowipc_ioctls.h>
+
 #include "kselftest_harness.h"
 #include "sipc_test.h"
-
-#define NO_FIELD	((size_t)-1)
 
 struct cmd_desc {
 	const char *name;
 	unsigned long cmd;
 	size_t size;
-	size_t flags_off;	/* NO_FIELD when the struct has none */
-	size_t pad_off;
+	size_t flags_off;
+	size_t pad_off;		/* 0 when the struct has none */
 	__u32 valid_flags;	/* the flag bits the header defines */
 	bool was_ior;		/* also works as ABI 1's _IOR number */
+	bool on_handle_only;	/* issued on a namespace handle */
 };
 
-#define DESC_ALL(c, type, pad, valid, ior) {				\
-	.name = #c, .cmd = SHADOWIPC_IOC_##c, .size = sizeof(type),	\
-	.flags_off = offsetof(type, flags), .pad_off = (pad),		\
-	.valid_flags = (valid), .was_ior = (ior),			\
-}
-#define DESC_FLAGS(c, type, pad, valid)	DESC_ALL(c, type, pad, valid, false)
-#define DESC(c, type, pad)	DESC_FLAGS(c, type, pad, 0)
-#define PAD(type) offsetof(type, pad)
+/* Each ioctl's index in cmds[]: CMD_<NAME>. */
+enum {
+#define CMD_IDX(NAME, sfx, size0, valid, pad, files, ior)	CMD_##NAME,
+	SHADOWIPC_IOCTLS(CMD_IDX)
+#undef CMD_IDX
+};
+
+#define DESC(NAME, sfx, size0, valid, pad, files, ior)			\
+	[CMD_##NAME] = {						\
+		.name = #NAME, .cmd = SHADOWIPC_IOC_##NAME,		\
+		.size = sizeof(struct shadowipc_##sfx),			\
+		.flags_off = offsetof(struct shadowipc_##sfx, flags),	\
+		.pad_off = SHADOWIPC_IOC_PAD_OFF(sfx, pad),		\
+		.valid_flags = (valid), .was_ior = (ior),		\
+		.on_handle_only = !((files) & SHADOWIPC_ON_DEV),	\
+	},
 
 static const struct cmd_desc cmds[] = {
-	DESC_ALL(VERSION, struct shadowipc_version, NO_FIELD, 0, true),
-	DESC_ALL(STATUS, struct shadowipc_status, PAD(struct shadowipc_status),
-		 SHADOWIPC_STATUS_VALID_FLAGS, true),
-	DESC(LAST_REFUSAL, struct shadowipc_last_refusal,
-	     PAD(struct shadowipc_last_refusal)),
-	DESC(UNSHARE, struct shadowipc_unshare, PAD(struct shadowipc_unshare)),
-	DESC_FLAGS(NS_FD, struct shadowipc_ns_fd, NO_FIELD,
-		   SHADOWIPC_NS_FD_VALID_FLAGS),
-	DESC(SETNS, struct shadowipc_setns, NO_FIELD),
-	DESC(NS_INFO, struct shadowipc_ns_info, PAD(struct shadowipc_ns_info)),
-	DESC(SHMGET, struct shadowipc_shmget, PAD(struct shadowipc_shmget)),
-	DESC(SHMAT, struct shadowipc_shmat, PAD(struct shadowipc_shmat)),
-	DESC(SHMDT, struct shadowipc_shmdt, PAD(struct shadowipc_shmdt)),
-	DESC(SHMCTL, struct shadowipc_shmctl, PAD(struct shadowipc_shmctl)),
-	DESC(MSGGET, struct shadowipc_msgget, PAD(struct shadowipc_msgget)),
-	DESC(MSGSND, struct shadowipc_msgsnd, PAD(struct shadowipc_msgsnd)),
-	DESC(MSGRCV, struct shadowipc_msgrcv, PAD(struct shadowipc_msgrcv)),
-	DESC(MSGCTL, struct shadowipc_msgctl, PAD(struct shadowipc_msgctl)),
-	/* semget and semctl have flags but no pad */
-	DESC(SEMGET, struct shadowipc_semget, NO_FIELD),
-	DESC(SEMOP, struct shadowipc_semop, PAD(struct shadowipc_semop)),
-	DESC(SEMCTL, struct shadowipc_semctl, NO_FIELD),
-	DESC(MQ_OPEN, struct shadowipc_mq_open, PAD(struct shadowipc_mq_open)),
-	DESC(MQ_UNLINK, struct shadowipc_mq_unlink,
-	     PAD(struct shadowipc_mq_unlink)),
-	DESC(MQ_TIMEDSEND, struct shadowipc_mq_timedsend,
-	     PAD(struct shadowipc_mq_timedsend)),
-	/* these mq structs have flags but no pad */
-	DESC(MQ_TIMEDRECEIVE, struct shadowipc_mq_timedreceive, NO_FIELD),
-	DESC(MQ_NOTIFY, struct shadowipc_mq_notify, NO_FIELD),
-	DESC(MQ_GETSETATTR, struct shadowipc_mq_getsetattr, NO_FIELD),
+	SHADOWIPC_IOCTLS(DESC)
 };
 
 FIXTURE(bad) {
@@ -78,33 +58,9 @@ FIXTURE_VARIANT(bad) {
 	int idx;
 };
 
-#define VARIANT(i, c)							\
-	FIXTURE_VARIANT_ADD(bad, c) { .idx = i }
-
-VARIANT(0, VERSION);
-VARIANT(1, STATUS);
-VARIANT(2, LAST_REFUSAL);
-VARIANT(3, UNSHARE);
-VARIANT(4, NS_FD);
-VARIANT(5, SETNS);
-VARIANT(6, NS_INFO);
-VARIANT(7, SHMGET);
-VARIANT(8, SHMAT);
-VARIANT(9, SHMDT);
-VARIANT(10, SHMCTL);
-VARIANT(11, MSGGET);
-VARIANT(12, MSGSND);
-VARIANT(13, MSGRCV);
-VARIANT(14, MSGCTL);
-VARIANT(15, SEMGET);
-VARIANT(16, SEMOP);
-VARIANT(17, SEMCTL);
-VARIANT(18, MQ_OPEN);
-VARIANT(19, MQ_UNLINK);
-VARIANT(20, MQ_TIMEDSEND);
-VARIANT(21, MQ_TIMEDRECEIVE);
-VARIANT(22, MQ_NOTIFY);
-VARIANT(23, MQ_GETSETATTR);
+#define VARIANT(NAME, sfx, size0, valid, pad, files, ior)		\
+	FIXTURE_VARIANT_ADD(bad, NAME) { .idx = CMD_##NAME };
+SHADOWIPC_IOCTLS(VARIANT)
 
 FIXTURE_SETUP(bad)
 {
@@ -114,8 +70,16 @@ FIXTURE_SETUP(bad)
 		     strerror(errno));
 	memset(self->buf, 0, sizeof(self->buf));
 	/* NS_INFO: -1 names the caller's namespace */
-	if (variant->idx == 6)
+	if (variant->idx == CMD_NS_INFO)
 		((struct shadowipc_ns_info *)self->buf)->fd = -1;
+	if (cmds[variant->idx].on_handle_only) {
+		struct shadowipc_ns_fd a = { 0 };
+		int handle = ioctl(self->fd, SHADOWIPC_IOC_NS_FD, &a);
+
+		ASSERT_LE(0, handle);
+		close(self->fd);
+		self->fd = handle;
+	}
 }
 
 FIXTURE_TEARDOWN(bad)
@@ -158,7 +122,7 @@ TEST_F(bad, pad_is_einval)
 	const struct cmd_desc *d = &cmds[variant->idx];
 	__u32 v = 0x80;
 
-	if (d->pad_off == NO_FIELD)
+	if (!d->pad_off)
 		SKIP(return, "%s has no pad field", d->name);
 	memcpy(self->buf + d->pad_off, &v, sizeof(v));
 	EXPECT_EQ(EINVAL, issue(self->fd, d->cmd, self->buf));
