@@ -51,18 +51,20 @@
 /*
  * vm_operations_struct.get_policy() gained a "pgoff_t *ilx" (interleave
  * index) argument in 6.7. SIPC_VM_GET_POLICY() declares a handler with
- * the kernel's prototype; sipc_vm_get_policy() forwards to another one
- * (@ilx is only evaluated where it exists).
+ * the kernel's prototype, whose arguments are named vma, addr and ilx;
+ * sipc_vm_get_policy() forwards to another one (@ilx is only evaluated
+ * where it exists).
  */
 #if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
-#define SIPC_VM_GET_POLICY(name, vma, addr, ilx)			\
-	struct mempolicy *name(struct vm_area_struct *vma,		\
-			       unsigned long addr, pgoff_t *ilx)
+#define SIPC_VM_GET_POLICY(name)					\
+	struct mempolicy *(name)(struct vm_area_struct *vma,		\
+				 unsigned long addr, pgoff_t *ilx)
 #define sipc_vm_get_policy(ops, vma, addr, ilx)			\
 	((ops)->get_policy(vma, addr, ilx))
 #else
-#define SIPC_VM_GET_POLICY(name, vma, addr, ilx)			\
-	struct mempolicy *name(struct vm_area_struct *vma, unsigned long addr)
+#define SIPC_VM_GET_POLICY(name)					\
+	struct mempolicy *(name)(struct vm_area_struct *vma,		\
+				 unsigned long addr)
 #define sipc_vm_get_policy(ops, vma, addr, ilx)			\
 	((ops)->get_policy(vma, addr))
 #endif

@@ -6,6 +6,8 @@
 #ifndef _SHADOWIPC_INTERNAL_H
 #define _SHADOWIPC_INTERNAL_H
 
+#include <linux/bits.h>
+#include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/ipc.h>
 #include <linux/list.h>
@@ -137,7 +139,7 @@ void sipc_wake_up_q(struct sipc_wake_q *wq);
 
 /* Linux's id layout: (seq << SIPC_IPCMNI_SHIFT) + index. */
 #define SIPC_IPCMNI_SHIFT	15
-#define SIPC_IPCMNI		(1 << SIPC_IPCMNI_SHIFT)
+#define SIPC_IPCMNI		((int)BIT(SIPC_IPCMNI_SHIFT))
 #define SIPC_IPCMNI_IDX_MASK	(SIPC_IPCMNI - 1)
 #define SIPC_IPC_MIN_CYCLE	RADIX_TREE_MAP_SIZE	/* 64, 16 with BASE_SMALL */
 #define sipc_id_to_idx(id)	((id) & SIPC_IPCMNI_IDX_MASK)
@@ -433,8 +435,6 @@ int sipc_last_refusal(struct shadowipc_last_refusal *out);
 void sipc_last_refusal_clear(void);
 
 /* handle.c: namespace handle files, whose ioctls main.c dispatches */
-struct file_operations;
-struct inode;
 struct file *sipc_handle_create(pid_t pid, bool watch,
 				const struct file_operations *fops, u64 *ns_id);
 int sipc_handle_release(struct inode *inode, struct file *file);

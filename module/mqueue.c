@@ -1216,13 +1216,14 @@ void sipc_mq_exit_ns(struct sipc_ns *ns)
 void sipc_mq_ns_usage(struct sipc_ns *ns, u64 *count, u64 *bytes)
 {
 	struct sipc_mq *q;
+	u64 sum = 0;
 
-	*bytes = 0;
 	spin_lock(&sipc_mq_lock);
 	*count = ns->mq_count;
 	list_for_each_entry(q, &ns->mq_all, ns_node)
-		*bytes += READ_ONCE(q->qsize);
+		sum += READ_ONCE(q->qsize);
 	spin_unlock(&sipc_mq_lock);
+	*bytes = sum;
 }
 
 /*

@@ -87,7 +87,6 @@ struct sipc_shm {
 
 static atomic_long_t shm_segments = ATOMIC_LONG_INIT(0);
 
-
 static struct sipc_ids *shm_ids(struct sipc_ns *ns)
 {
 	return &ns->ids[SIPC_SHM];

@@ -76,7 +76,7 @@
  *	so that .close finds its own among many (fork)
  */
 struct shm_attach_file {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects ns and holders */
 	struct sipc_ns *ns;
 	int id;
 	struct file *shm_file;
@@ -249,7 +249,7 @@ static int shm_vma_set_policy(struct vm_area_struct *vma,
 	return ops->set_policy ? ops->set_policy(vma, new) : 0;
 }
 
-static SIPC_VM_GET_POLICY(shm_vma_get_policy, vma, addr, ilx)
+static SIPC_VM_GET_POLICY(shm_vma_get_policy)
 {
 	const struct vm_operations_struct *ops = vma_attach(vma)->shm_vm_ops;
 

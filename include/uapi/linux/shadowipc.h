@@ -780,7 +780,8 @@ struct shadowipc_last_refusal {
 /* 0x00-0x0f: module */
 #define SHADOWIPC_IOC_VERSION	_IOWR(SHADOWIPC_IOC_MAGIC, 0x00, struct shadowipc_version)
 #define SHADOWIPC_IOC_STATUS	_IOWR(SHADOWIPC_IOC_MAGIC, 0x01, struct shadowipc_status)
-#define SHADOWIPC_IOC_LAST_REFUSAL	_IOWR(SHADOWIPC_IOC_MAGIC, 0x02, struct shadowipc_last_refusal)
+#define SHADOWIPC_IOC_LAST_REFUSAL	\
+	_IOWR(SHADOWIPC_IOC_MAGIC, 0x02, struct shadowipc_last_refusal)
 /* 0x10-0x1f: namespaces */
 #define SHADOWIPC_IOC_UNSHARE	_IOWR(SHADOWIPC_IOC_MAGIC, 0x10, struct shadowipc_unshare)
 #define SHADOWIPC_IOC_NS_FD	_IOWR(SHADOWIPC_IOC_MAGIC, 0x11, struct shadowipc_ns_fd)
@@ -804,9 +805,12 @@ struct shadowipc_last_refusal {
 /* 0x50-0x5f: POSIX message queues (ioctls on the device; @fd names the queue) */
 #define SHADOWIPC_IOC_MQ_OPEN	_IOW(SHADOWIPC_IOC_MAGIC, 0x50, struct shadowipc_mq_open)
 #define SHADOWIPC_IOC_MQ_UNLINK	_IOW(SHADOWIPC_IOC_MAGIC, 0x51, struct shadowipc_mq_unlink)
-#define SHADOWIPC_IOC_MQ_TIMEDSEND	_IOW(SHADOWIPC_IOC_MAGIC, 0x52, struct shadowipc_mq_timedsend)
-#define SHADOWIPC_IOC_MQ_TIMEDRECEIVE	_IOW(SHADOWIPC_IOC_MAGIC, 0x53, struct shadowipc_mq_timedreceive)
+#define SHADOWIPC_IOC_MQ_TIMEDSEND	\
+	_IOW(SHADOWIPC_IOC_MAGIC, 0x52, struct shadowipc_mq_timedsend)
+#define SHADOWIPC_IOC_MQ_TIMEDRECEIVE	\
+	_IOW(SHADOWIPC_IOC_MAGIC, 0x53, struct shadowipc_mq_timedreceive)
 #define SHADOWIPC_IOC_MQ_NOTIFY	_IOW(SHADOWIPC_IOC_MAGIC, 0x54, struct shadowipc_mq_notify)
-#define SHADOWIPC_IOC_MQ_GETSETATTR	_IOW(SHADOWIPC_IOC_MAGIC, 0x55, struct shadowipc_mq_getsetattr)
+#define SHADOWIPC_IOC_MQ_GETSETATTR	\
+	_IOW(SHADOWIPC_IOC_MAGIC, 0x55, struct shadowipc_mq_getsetattr)
 
 #endif /* _UAPI_LINUX_SHADOWIPC_H */
