@@ -39,16 +39,18 @@
  *           sipc_task.lock      (a task's creator list)
  *           sipc_undo_list.lock (a process's SEM_UNDO list, sem.c)
  *             sem_undo_lists_lock (the table of undo lists, sem.c)
+ *   sipc_ns_lock                (the list of namespaces, ns.c)
+ *     sipc_mq_lock              (taken by sipc_ns_fill_info() for
+ *                               /proc/shadowipc/namespaces)
  *   sipc_ns.mq_mutex            (a namespace's POSIX queue names)
- *     sipc_mq_lock              (queue counts, per-user bytes; a leaf,
- *                               also taken under sipc_ns_lock by
- *                               NS_INFO's fill for the namespace list)
+ *     sipc_mq_lock              (queue counts and lists, mqueue.c; a leaf)
  *   sipc_mq.lock                (one POSIX queue; a leaf, sleeps with
  *                               schedule() only after dropping it; also
  *                               taken under sipc_ns.mq_mutex by the
  *                               mqueue file and the holders listing)
- *   sipc_ns_lock, sipc_roots_lock, sipc_task table bucket locks,
- *   sipc_views_lock, shm_spare_lock: leaves, taken alone
+ *   sipc_roots_lock (realns.c), sipc_task table bucket locks,
+ *   sipc_views_lock (view.c), shm_spare_lock (shm_file.c): leaves,
+ *   taken alone
  *   sipc_ucounts_lock           (per-user budgets, ucount.c; a leaf, also
  *                               taken under a segment's sipc_perm.lock
  *                               by SHM_LOCK)
@@ -74,8 +76,9 @@
  *   only to switch modes (sem.c, sem_lock(): Linux's scheme). A set in
  *   global mode has all of it under its sipc_perm.lock.
  * - sipc_task.lock: the list of segments a task created (shm_clist).
- * - sipc_ns_lock: the list of every namespace (for listings/unload) and
- *   its count.
+ * - sipc_ns_lock: the list of every namespace (for listings/unload), its
+ *   count, and the order of their ids (taken under it).
+ * - sipc_mq_lock: each namespace's list and count of POSIX queues.
  * - sipc_ucounts_lock: the per-user budgets of every user namespace.
  * - sipc_roots_lock: the table of root shadow namespaces by real IPC
  *   namespace (realns.c; lookups: RCU) and each root's @mapped.

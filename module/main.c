@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadowipc module entry: init/exit, the /dev/shadowipc misc device and
- * the ioctl dispatch of the device and of handle files. Each handler
- * copies its argument in (copy_struct_from_user(), at the caller's size),
- * checks flags and padding, calls a typed core function and copies the
- * result out; the semantics live in the cores: ns.c and handle.c
- * (namespaces), shm.c, msg.c, sem.c and mqueue.c.
+ * the ioctl dispatch of the device and of handle files, whose list is
+ * include/shadowipc_ioctls.h. sipc_ioctl() copies an argument in
+ * (copy_struct_from_user(), at the caller's size) and checks its flags
+ * and padding; each handler calls a typed core function and copies the
+ * result out. main.c calls the cores, never the reverse; the semantics
+ * live there: ns.c, realns.c, task.c, handle.c and nswatch.c
+ * (namespaces, their members and handles), refuse.c (refusals), ids.c,
+ * keys.c and view.c (id and key tables, the shared views), shm.c,
+ * shm_file.c and vm.c (shared memory), msg.c, sem.c and mqueue.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
