@@ -149,11 +149,17 @@ void sipc_wake_up_q(struct sipc_wake_q *wq);
 #define sipc_id_to_seq(id)	((id) >> SIPC_IPCMNI_SHIFT)
 #define SIPC_SEQ_MAX		(INT_MAX >> SIPC_IPCMNI_SHIFT)
 
+/*
+ * The IPC kinds, numbered as the uapi's SHADOWIPC_KIND_*: the System V
+ * ones, which have id tables (sipc_ids), first.
+ */
 enum sipc_kind {
 	SIPC_SHM = SHADOWIPC_KIND_SHM,
 	SIPC_MSG = SHADOWIPC_KIND_MSG,
 	SIPC_SEM = SHADOWIPC_KIND_SEM,
-	SIPC_NR_IDS = SIPC_SEM + 1,
+	SIPC_MQ = SHADOWIPC_KIND_MQ,
+	SIPC_NR_KINDS = SHADOWIPC_NR_KINDS,
+	SIPC_NR_IDS = SIPC_MQ,		/* the kinds with an id table */
 };
 
 struct sipc_ns;

@@ -431,11 +431,9 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
 	memset(info->bytes, 0, sizeof(info->bytes));
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		info->objects[k] = READ_ONCE(ns->ids[k].in_use);
-	info->bytes[SHADOWIPC_KIND_SHM] =
-		(u64)READ_ONCE(ns->shm_tot) << PAGE_SHIFT;
-	info->bytes[SHADOWIPC_KIND_MSG] = atomic_long_read(&ns->msg_bytes);
-	sipc_mq_ns_usage(ns, &info->objects[SHADOWIPC_KIND_MQ],
-			 &info->bytes[SHADOWIPC_KIND_MQ]);
+	info->bytes[SIPC_SHM] = (u64)READ_ONCE(ns->shm_tot) << PAGE_SHIFT;
+	info->bytes[SIPC_MSG] = atomic_long_read(&ns->msg_bytes);
+	sipc_mq_ns_usage(ns, &info->objects[SIPC_MQ], &info->bytes[SIPC_MQ]);
 	info->limits = ns->limits;
 }
 
@@ -473,8 +471,7 @@ static void ns_seq_show(struct seq_file *m, struct sipc_ns *ns,
 		   info.objects[SIPC_SHM], info.bytes[SIPC_SHM],
 		   info.objects[SIPC_MSG], info.bytes[SIPC_MSG],
 		   info.objects[SIPC_SEM], info.bytes[SIPC_SEM], key_bytes,
-		   info.objects[SHADOWIPC_KIND_MQ],
-		   info.bytes[SHADOWIPC_KIND_MQ]);
+		   info.objects[SIPC_MQ], info.bytes[SIPC_MQ]);
 }
 
 /**
