@@ -37,8 +37,9 @@
  *         sipc_perm.lock        (one per IPC object, a spinlock)
  *           sem_one.lock        (one per semaphore, sem.c; one at a time)
  *           sipc_task.lock      (a task's creator list)
- *           sipc_undo_list.lock (a process's SEM_UNDO list, sem.c)
- *             sem_undo_lists_lock (the table of undo lists, sem.c)
+ *           sipc_undo_list.lock (a process's SEM_UNDO list, sem_undo.c)
+ *             sem_undo_lists_lock (the table of undo lists,
+ *                                 sem_undo.c)
  *   sipc_ns_lock                (the list of namespaces, ns.c)
  *     sipc_mq_lock              (taken by sipc_ns_fill_info() for
  *                               /proc/shadowipc/namespaces)
@@ -533,7 +534,7 @@ long sipc_msg_rcv(struct sipc_ns *ns, int msqid, void __user *msgp,
 		  size_t msgsz, long msgtyp, int msgflg);
 long sipc_msg_ctl(struct sipc_ns *ns, int msqid, int cmd, void __user *buf);
 
-/* sem.c: System V semaphores (ipc/sem.c) */
+/* sem.c, sem_undo.c: System V semaphores (ipc/sem.c) */
 struct sembuf;
 struct task_struct;
 struct timespec64;

@@ -2,7 +2,8 @@
 /*
  * System V semaphores, as Linux's ipc/sem.c does them: semget(), semop()
  * and semtimedop() with atomic multi-operation arrays, the sleepers' queues
- * and the order Linux completes them in, SEM_UNDO, and semctl().
+ * and the order Linux completes them in, and semctl(); SEM_UNDO is
+ * sem_undo.c's.
  *
  * Queues: an operation that must wait is queued, FIFO, on one of four
  * kinds of list: a single operation on the per-semaphore @pending_alter
@@ -34,24 +35,13 @@
  * its result and wakes it (sem_wake_up()). A sleeper that finds itself
  * marked waits, without spinning, for its result.
  *
- * Undo lists: one per thread group (the threads of a process share it,
- * as pthreads share theirs through CLONE_SYSVSEM), found by the group's
- * signal_struct. It holds one entry per set the process used SEM_UNDO
- * on. The last thread of the group applies it at exit, from the
- * sched_process_exit probe, before the parent can be told: a parent
- * returning from wait() sees the adjusted values, as in Linux. That
- * probe cannot sleep, so the adjustment only takes spinlocks and frees
- * through RCU (Linux's exit_sem() takes no sleeping lock either). A task
- * that unshares or joins a namespace applies and drops it likewise when
- * it is the last thread of its group.
+ * Undo lists: sem_undo.c.
  *
  * Lock order: sipc_perm.lock of a set -> sem_one.lock (never two at
- * once) and sipc_perm.lock of a set -> sipc_undo_list.lock ->
- * sem_undo_lists_lock.
+ * once); sem_undo.c's locks under sipc_perm.lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hashtable.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/nospec.h>
@@ -65,7 +55,7 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
-#include "internal.h"
+#include "sem.h"
 #include "trace.h"
 
 /* Indexes of shadowipc_limits.sem[], the order of /proc/sys/kernel/sem */
@@ -83,56 +73,6 @@
 #define SEM_GLOBAL_HYSTERESIS	10
 /* sem_queue.status between the waker's unlock and its wake-up */
 #define SEM_Q_WAKING	1
-
-/**
- * struct sem_one - one semaphore (Linux's struct sem)
- * @lock: protects the other fields for single operations outside global
- *	mode (see sem_lock()); in global mode the set's lock does
- * @val: its value, 0..SEMVMX
- * @pid: the thread group that last changed it, NULL before any
- * @pending_alter: waiting single operations that alter it
- * @pending_const: waiting single wait-for-zero operations on it
- * @otime: time of the last semop() that named it first (sem_otime is
- *	the latest of the set's)
- */
-struct sem_one {
-	spinlock_t lock;	/* see sem_lock() */
-	int val;
-	struct pid *pid;
-	struct list_head pending_alter;
-	struct list_head pending_const;
-	time64_t otime;
-};
-
-/**
- * struct sipc_sem - one semaphore set (Linux's sem_array)
- * @perm: id, key, owner and mode
- * @ctime: time of creation or of the last IPC_SET, SETVAL or SETALL
- * @pending_alter: waiting complex operations that alter the set, and
- *	single ones while complex ones wait
- * @pending_const: waiting complex operations that do not alter it
- * @undos: the undo entries of this set (struct sipc_undo.list_id)
- * @nsems: semaphores in the set
- * @complex_count: complex operations waiting
- * @use_global_lock: non-zero in global mode: single operations take
- *	@perm.lock too; counts down the unlocks left (see sem_lock())
- * @sems: the semaphores
- *
- * All under @perm.lock; @sems under their own locks outside global mode.
- */
-struct sipc_sem {
-	struct sipc_perm perm;
-	time64_t ctime;
-	struct list_head pending_alter;
-	struct list_head pending_const;
-	struct list_head undos;
-	int nsems;
-	int complex_count;
-	unsigned int use_global_lock;
-	struct sem_one sems[];
-};
-
-#define sem_of(p)	container_of(p, struct sipc_sem, perm)
 
 /**
  * struct sem_queue - a waiting semop(), on its task's stack
@@ -168,59 +108,16 @@ struct sem_queue {
 	bool dupsop;
 };
 
-/**
- * struct sipc_undo_list - a thread group's SEM_UNDO adjustments
- * @node: in sem_undo_lists, under sem_undo_lists_lock
- * @owner: the thread group; only compared, never dereferenced
- * @pid: the thread group's id, referenced, for the holders listing
- * @refcount: one per entry, plus one per user in flight; at zero the
- *	list leaves sem_undo_lists and is freed
- * @lock: protects @undos
- * @undos: the entries (struct sipc_undo.list_proc), latest used first
- * @rcu: frees the list after a grace period
- */
-struct sipc_undo_list {
-	struct hlist_node node;
-	const struct signal_struct *owner;
-	struct pid *pid;
-	refcount_t refcount;
-	spinlock_t lock;	/* protects undos */
-	struct list_head undos;
-	struct rcu_head rcu;
-};
-
-/**
- * struct sipc_undo - one set's adjustments in an undo list
- * @list_proc: in @ulp->undos, under @ulp->lock
- * @list_id: in the set's @undos, under its lock
- * @ulp: the list
- * @sma: the set; NULL once the entry left both lists (under both locks)
- * @rcu: frees the entry after a grace period
- * @semadj: per semaphore, what exit adds back
- */
-struct sipc_undo {
-	struct list_head list_proc;
-	struct list_head list_id;
-	struct sipc_undo_list *ulp;
-	struct sipc_sem *sma;
-	struct rcu_head rcu;
-	short semadj[];
-};
-
-static DEFINE_SPINLOCK(sem_undo_lists_lock);	/* protects the table */
-static DEFINE_HASHTABLE(sem_undo_lists, 6);
-
-static struct sipc_ids *sem_ids(struct sipc_ns *ns)
-{
-	return &ns->ids[SIPC_SEM];
-}
-
 static int sem_limit(struct sipc_ns *ns, int which)
 {
 	return READ_ONCE(ns->limits.sem[which]);
 }
 
-static void sem_free_rcu(struct rcu_head *rcu)
+/**
+ * sem_free_rcu() - free a set after its grace period
+ * @rcu: the set's &sipc_perm.rcu
+ */
+void sem_free_rcu(struct rcu_head *rcu)
 {
 	kvfree(sem_of(container_of(rcu, struct sipc_perm, rcu)));
 }
@@ -340,15 +237,26 @@ static inline int sem_single(const struct sembuf *sops, int nsops)
 		       ((semnum) >= 0 &&				\
 			lockdep_is_held(&(sma)->sems[semnum].lock)))
 
-/* The set's lock, in global mode, for everything but semop(). */
-static void sem_lock_all(struct sipc_sem *sma)
+/**
+ * sem_lock_all() - the set's lock, in global mode, for all but semop()
+ * @sma: the set
+ *
+ * Context: rcu_read_lock() or a reference keeps @sma; takes its lock.
+ */
+void sem_lock_all(struct sipc_sem *sma)
 	__acquires(&sma->perm.lock)
 {
 	spin_lock(&sma->perm.lock);
 	sem_complex_enter(sma);
 }
 
-static void sem_unlock_all(struct sipc_sem *sma)
+/**
+ * sem_unlock_all() - undo sem_lock_all()
+ * @sma: the set
+ *
+ * Context: @sma locked by sem_lock_all().
+ */
+void sem_unlock_all(struct sipc_sem *sma)
 	__releases(&sma->perm.lock)
 {
 	sem_unlock(sma, SEM_GLOBAL_LOCK);
@@ -511,8 +419,9 @@ static void sem_queue_wake(struct sem_queue *q, int status,
 	list_add_tail(&q->list, wakes);
 }
 
-/*
+/**
  * sem_wake_up() - give each sleeper on @wakes its result and wake it
+ * @wakes: the sleepers sem_queue_wake() took off their queues
  *
  * A sleeper may return as soon as it reads its result, so its queue entry
  * is not touched after the store; the task reference keeps the wake-up
@@ -520,7 +429,7 @@ static void sem_queue_wake(struct sem_queue *q, int status,
  *
  * Context: any; no set locked (the sleepers hold none either).
  */
-static void sem_wake_up(struct list_head *wakes)
+void sem_wake_up(struct list_head *wakes)
 {
 	struct sem_queue *q, *tmp;
 
@@ -664,16 +573,21 @@ static void sem_set_otime(struct sipc_sem *sma, struct sembuf *sops)
 	sma->sems[sops ? sops[0].sem_num : 0].otime = ktime_get_real_seconds();
 }
 
-/*
+/**
  * sem_smart_update() - complete what the change made by @sops (NULL:
  * unknown, any semaphore) lets through, and set the operation time if
  * @otime or anything completed (do_smart_update())
+ * @sma: the set
+ * @sops: the operations that changed it, NULL for unknown
+ * @nsops: how many
+ * @otime: set the operation time even if nothing completed
+ * @wakes: where the completed sleepers go, for sem_wake_up()
  *
  * Context: sem_lock() for the operations at hand (the set, or a single
  * operation's semaphore outside global mode).
  */
-static void sem_smart_update(struct sipc_sem *sma, struct sembuf *sops,
-			     int nsops, bool otime, struct list_head *wakes)
+void sem_smart_update(struct sipc_sem *sma, struct sembuf *sops, int nsops,
+		      bool otime, struct list_head *wakes)
 {
 	int i;
 
@@ -732,288 +646,6 @@ static int sem_count_waiters(struct sipc_sem *sma, int semnum, bool zero)
 		list_for_each_entry(q, &sma->pending_const, list)
 			n += sem_queue_waits_on(q, semnum, zero);
 	return n;
-}
-
-/* Clear @semnum's adjustment (-1: all) in every undo list. */
-static void sem_clear_semadj(struct sipc_sem *sma, int semnum)
-{
-	struct sipc_undo *un;
-
-	lockdep_assert_held(&sma->perm.lock);
-
-	list_for_each_entry(un, &sma->undos, list_id) {
-		if (semnum >= 0)
-			un->semadj[semnum] = 0;
-		else
-			memset(un->semadj, 0, sma->nsems * sizeof(short));
-	}
-}
-
-static struct sipc_undo_list *sem_undo_list_find(const struct signal_struct *owner)
-{
-	struct sipc_undo_list *ulp;
-
-	hash_for_each_possible_rcu(sem_undo_lists, ulp, node,
-				   (unsigned long)owner)
-		if (ulp->owner == owner && refcount_inc_not_zero(&ulp->refcount))
-			return ulp;
-	return NULL;
-}
-
-/* @owner's undo list, referenced, or NULL. Context: any. */
-static struct sipc_undo_list *sem_undo_list_tryget(const struct signal_struct *owner)
-{
-	struct sipc_undo_list *ulp;
-
-	rcu_read_lock();
-	ulp = sem_undo_list_find(owner);
-	rcu_read_unlock();
-	return ulp;
-}
-
-/*
- * sem_undo_list_get() - the caller's thread group's undo list,
- * referenced, created if it has none (get_undo_list())
- *
- * Context: process context, may sleep, no locks held.
- * Return: the list or ERR_PTR(-ENOMEM).
- */
-static struct sipc_undo_list *sem_undo_list_get(void)
-{
-	const struct signal_struct *owner = current->signal;
-	struct sipc_undo_list *ulp, *new;
-
-	ulp = sem_undo_list_tryget(owner);
-	if (ulp)
-		return ulp;
-	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
-	if (!new)
-		return ERR_PTR(-ENOMEM);
-	new->owner = owner;
-	new->pid = get_pid(task_tgid(current));
-	refcount_set(&new->refcount, 1);
-	spin_lock_init(&new->lock);
-	INIT_LIST_HEAD(&new->undos);
-
-	/* Another thread of the group may have created it meanwhile. */
-	spin_lock(&sem_undo_lists_lock);
-	ulp = sem_undo_list_find(owner);
-	if (!ulp) {
-		hash_add_rcu(sem_undo_lists, &new->node, (unsigned long)owner);
-		ulp = new;
-		new = NULL;
-	}
-	spin_unlock(&sem_undo_lists_lock);
-	if (new)
-		put_pid(new->pid);
-	kfree(new);
-	return ulp;
-}
-
-/* Drop a reference; the last frees the list. Context: any. */
-static void sem_undo_list_put(struct sipc_undo_list *ulp)
-{
-	if (!refcount_dec_and_lock(&ulp->refcount, &sem_undo_lists_lock))
-		return;
-	hash_del_rcu(&ulp->node);
-	spin_unlock(&sem_undo_lists_lock);
-	/* Only read through a listed entry, which holds a reference. */
-	put_pid(ulp->pid);
-	kfree_rcu(ulp, rcu);
-}
-
-/*
- * sem_undo_lookup() - @ulp's entry for @sma, moved to the front
- * (lookup_undo())
- *
- * Context: @ulp->lock held.
- */
-static struct sipc_undo *sem_undo_lookup(struct sipc_undo_list *ulp,
-					 struct sipc_sem *sma)
-{
-	struct sipc_undo *un;
-
-	lockdep_assert_held(&ulp->lock);
-
-	list_for_each_entry(un, &ulp->undos, list_proc) {
-		if (un->sma == sma) {
-			list_move(&un->list_proc, &ulp->undos);
-			return un;
-		}
-	}
-	return NULL;
-}
-
-/*
- * sem_undo_unlink() - take @un off its set and its list; the caller
- * frees it after a grace period
- *
- * Context: @un's set locked.
- */
-static void sem_undo_unlink(struct sipc_undo *un)
-{
-	struct sipc_undo_list *ulp = un->ulp;
-
-	lockdep_assert_held(&un->sma->perm.lock);
-
-	list_del(&un->list_id);
-	spin_lock(&ulp->lock);
-	list_del(&un->list_proc);
-	un->sma = NULL;
-	spin_unlock(&ulp->lock);
-	sem_undo_list_put(ulp);
-}
-
-/*
- * sem_undo_find_alloc() - the caller's undo entry for set @semid,
- * created if it has none (find_alloc_undo())
- * @ulpp: set to the caller's undo list, referenced, unless the list
- *	could not be had; the caller puts it when done
- *
- * Context: process context, may sleep, no locks held. Returns with
- * rcu_read_lock() held on success: the entry is freed after a grace
- * period once its set is removed.
- * Return: the entry, or ERR_PTR(-ENOMEM, -EINVAL, -EIDRM).
- */
-static struct sipc_undo *sem_undo_find_alloc(struct sipc_ns *ns, int semid,
-					     struct sipc_undo_list **ulpp)
-	__acquires(RCU)
-{
-	struct sipc_undo_list *ulp;
-	struct sipc_undo *un, *new;
-	struct sipc_perm *perm;
-	struct sipc_sem *sma;
-
-	ulp = sem_undo_list_get();
-	if (IS_ERR(ulp))
-		return ERR_CAST(ulp);
-	*ulpp = ulp;
-
-	rcu_read_lock();
-	perm = sipc_ids_obtain_check(sem_ids(ns), semid);
-	if (IS_ERR(perm)) {
-		rcu_read_unlock();
-		return ERR_CAST(perm);
-	}
-	sma = sem_of(perm);
-	spin_lock(&ulp->lock);
-	un = sem_undo_lookup(ulp, sma);
-	spin_unlock(&ulp->lock);
-	if (un)
-		return un;
-
-	if (!sipc_perm_getref(perm)) {
-		rcu_read_unlock();
-		return ERR_PTR(-EIDRM);
-	}
-	rcu_read_unlock();
-	new = kvzalloc(struct_size(new, semadj, sma->nsems),
-		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	rcu_read_lock();
-	sem_lock_all(sma);
-	/* Our RCU read side keeps the memory past this put. */
-	sipc_perm_putref(perm, sem_free_rcu);
-	un = ERR_PTR(-ENOMEM);
-	if (!new)
-		goto out_unlock;
-	un = ERR_PTR(-EIDRM);
-	if (perm->deleted)
-		goto out_unlock;
-	spin_lock(&ulp->lock);
-	/* Another thread of the group may have made one meanwhile. */
-	un = sem_undo_lookup(ulp, sma);
-	if (!un) {
-		new->ulp = ulp;
-		new->sma = sma;
-		refcount_inc(&ulp->refcount);
-		list_add(&new->list_proc, &ulp->undos);
-		list_add(&new->list_id, &sma->undos);
-		un = new;
-		new = NULL;
-	}
-	spin_unlock(&ulp->lock);
-out_unlock:
-	sem_unlock_all(sma);
-	if (IS_ERR(un))
-		rcu_read_unlock();
-	/* Never published; we may still be in a read side. */
-	if (new)
-		kvfree_rcu(new, rcu);
-	return un;
-}
-
-/*
- * sem_undo_apply_one() - apply and free the first entry of @ulp, clamping
- * each value to 0..SEMVMX, and complete what that lets through (the loop
- * body of exit_sem())
- *
- * Context: any, even atomic; takes spinlocks only.
- * Return: false when @ulp is empty.
- */
-static bool sem_undo_apply_one(struct sipc_undo_list *ulp)
-{
-	struct sipc_sem *sma;
-	struct sipc_undo *un;
-	LIST_HEAD(wakes);
-	int i;
-
-	rcu_read_lock();
-	spin_lock(&ulp->lock);
-	un = list_first_entry_or_null(&ulp->undos, struct sipc_undo, list_proc);
-	/* Listed: the set is not yet freed, and RCU keeps it from now on. */
-	sma = un ? un->sma : NULL;
-	spin_unlock(&ulp->lock);
-	if (!un) {
-		rcu_read_unlock();
-		return false;
-	}
-	sem_lock_all(sma);
-	/* A removal of the set, or another exiting thread, took it first. */
-	if (un->sma != sma)
-		goto out_unlock;
-	sem_undo_unlink(un);
-	for (i = 0; i < sma->nsems; i++) {
-		struct sem_one *sem = &sma->sems[i];
-
-		if (!un->semadj[i])
-			continue;
-		sem->val = clamp(sem->val + un->semadj[i], 0, SEMVMX);
-		sipc_set_pid(&sem->pid, task_tgid(current));
-	}
-	sem_smart_update(sma, NULL, 0, true, &wakes);
-	kvfree_rcu(un, rcu);
-out_unlock:
-	sem_unlock_all(sma);
-	rcu_read_unlock();
-	sem_wake_up(&wakes);
-	return true;
-}
-
-/**
- * sipc_sem_exit_task() - Linux's exit_sem() for a thread group
- * @task: current, exiting (from the sched_process_exit probe) or leaving
- *	its namespace (unshare, setns)
- *
- * When @task is the last live thread of its group, every adjustment of
- * the group's undo list is applied and the list is dropped; otherwise
- * nothing happens (the other threads share the list).
- *
- * Context: any, even with preemption disabled: takes spinlocks only.
- */
-void sipc_sem_exit_task(struct task_struct *task)
-{
-	int live = atomic_read(&task->signal->live);
-	struct sipc_undo_list *ulp;
-
-	/* An exiting thread has already left the count. */
-	if (live > !(task->flags & PF_EXITING))
-		return;
-	ulp = sem_undo_list_tryget(task->signal);
-	if (!ulp)
-		return;
-	while (sem_undo_apply_one(ulp))
-		;
-	sem_undo_list_put(ulp);
 }
 
 /*
