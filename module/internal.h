@@ -43,11 +43,11 @@
  *   sipc_ns_lock                (the list of namespaces, ns.c)
  *     sipc_mq_lock              (taken by sipc_ns_fill_info() for
  *                               /proc/shadowipc/namespaces)
- *   sipc_ns.mq_mutex            (a namespace's POSIX queue names)
+ *   sipc_ns.mq.mutex            (a namespace's POSIX queue names)
  *     sipc_mq_lock              (queue counts and lists, mqueue.c; a leaf)
  *   sipc_mq.lock                (one POSIX queue; a leaf, sleeps with
  *                               schedule() only after dropping it; also
- *                               taken under sipc_ns.mq_mutex by the
+ *                               taken under sipc_ns.mq.mutex by the
  *                               mqueue file and the holders listing)
  *   sipc_roots_lock (realns.c), sipc_task table bucket locks,
  *   sipc_views_lock (view.c), shm_spare_lock (shm_file.c): leaves,
@@ -230,6 +230,46 @@ struct sipc_perm {
 };
 
 /**
+ * struct sipc_ns_shm - shm.c's part of a namespace
+ * @tot: pages of every segment, under ids[SIPC_SHM].rwsem
+ */
+struct sipc_ns_shm {
+	unsigned long tot;
+};
+
+/**
+ * struct sipc_ns_msg - msg.c's part of a namespace
+ * @bytes: bytes queued in every message queue (MSG_INFO's msgtql)
+ * @hdrs: messages queued in every message queue (MSG_INFO's msgmap)
+ */
+struct sipc_ns_msg {
+	atomic_long_t bytes;
+	atomic_long_t hdrs;
+};
+
+/**
+ * struct sipc_ns_sem - sem.c's part of a namespace
+ * @used: semaphores in every set, under ids[SIPC_SEM].rwsem
+ */
+struct sipc_ns_sem {
+	int used;
+};
+
+/**
+ * struct sipc_ns_mq - mqueue.c's part of a namespace
+ * @mutex: protects @names (Linux's mqueue root directory lock)
+ * @names: linked POSIX message queues by name (struct sipc_mq)
+ * @all: every queue created here, linked or not, under sipc_mq_lock
+ * @count: the queues on @all (mqueue's queues_count), under sipc_mq_lock
+ */
+struct sipc_ns_mq {
+	struct mutex mutex;	/* protects names */
+	struct rb_root names;
+	struct list_head all;
+	unsigned int count;
+};
+
+/**
  * struct sipc_ns - one shadow IPC namespace
  * @count: members + handles + attaches + pins; zero: teardown
  * @id: never reused; the initial namespace is 1
@@ -239,16 +279,11 @@ struct sipc_perm {
  * @creator_egid: creator's effective gid
  * @user_ns: creator's user namespace (holds a reference)
  * @limits: the namespace's sysctl values
- * @shm_tot: pages of every segment, under ids[SIPC_SHM].rwsem
- * @msg_bytes: bytes queued in every message queue (MSG_INFO's msgtql)
- * @msg_hdrs: messages queued in every message queue (MSG_INFO's msgmap)
- * @sem_used: semaphores in every set, under ids[SIPC_SEM].rwsem
- * @mq_mutex: protects @mq_names (Linux's mqueue root directory lock)
- * @mq_names: linked POSIX message queues by name (struct sipc_mq)
- * @mq_all: every queue created here, linked or not, under sipc_mq_lock
- * @mq_count: the queues on @mq_all (mqueue's queues_count), under
- *	sipc_mq_lock
- * @ids: one id table per kind
+ * @ids: one id table per System V kind
+ * @shm: shm.c's part
+ * @msg: msg.c's part
+ * @sem: sem.c's part
+ * @mq: mqueue.c's part
  * @node: in the list of every namespace
  * @free_work: teardown, when on sipc_wq
  * @owner: the per-user count this one is charged to, NULL for roots
@@ -270,15 +305,11 @@ struct sipc_ns {
 	kgid_t creator_egid;
 	struct user_namespace *user_ns;
 	struct shadowipc_limits limits;
-	unsigned long shm_tot;
-	atomic_long_t msg_bytes;
-	atomic_long_t msg_hdrs;
-	int sem_used;
-	struct mutex mq_mutex;	/* protects mq_names */
-	struct rb_root mq_names;
-	struct list_head mq_all;
-	unsigned int mq_count;
 	struct sipc_ids ids[SIPC_NR_IDS];
+	struct sipc_ns_shm shm;
+	struct sipc_ns_msg msg;
+	struct sipc_ns_sem sem;
+	struct sipc_ns_mq mq;
 	struct list_head node;
 	struct work_struct free_work;
 	struct sipc_ucounts *owner;
@@ -352,6 +383,27 @@ struct sipc_get_ops {
 	int (*more_checks)(struct sipc_perm *perm, void *arg);
 };
 
+struct pid_namespace;
+struct seq_file;
+struct sipc_proc_view;
+
+/**
+ * struct sipc_kind_ops - one IPC kind's part in every namespace (ns.c)
+ * @init_ns: set up the kind's part of a new namespace
+ * @exit_ns: destroy every object of the kind in a namespace being freed
+ * @holders_show: print the kind's lines of /proc/shadowipc/holders for a
+ *	namespace, as the pid namespace given sees the holders
+ * @proc_view: its /proc/shadowipc/sysvipc file, NULL for none
+ */
+struct sipc_kind_ops {
+	void (*init_ns)(struct sipc_ns *ns);
+	void (*exit_ns)(struct sipc_ns *ns);
+	void (*holders_show)(struct seq_file *m, struct sipc_ns *ns,
+			     struct pid_namespace *pid_ns);
+	const struct sipc_proc_view *proc_view;
+};
+
+extern const struct sipc_kind_ops sipc_kinds[SIPC_NR_KINDS];
 extern struct sipc_ns sipc_init_ns;
 extern struct workqueue_struct *sipc_wq;
 extern unsigned int sipc_max_namespaces;

@@ -101,9 +101,9 @@ struct mq_waiter {
  * struct sipc_mq - one POSIX message queue (mqueue_inode_info)
  * @ref: the name while linked, and every open file
  * @lock: protects the fields from @attr on
- * @node: in the namespace's @mq_names, under its @mq_mutex, if @linked
- * @linked: the name is in the table (under the namespace's @mq_mutex)
- * @ns_node: in @ns's @mq_all, under sipc_mq_lock
+ * @node: in the namespace's @mq.names, under its @mq.mutex, if @linked
+ * @linked: the name is in the table (under the namespace's @mq.mutex)
+ * @ns_node: in @ns's @mq.all, under sipc_mq_lock
  * @ns: the namespace it counts in, NULL once that is gone; under
  *	sipc_mq_lock
  * @uid: owner (the creator's fsuid)
@@ -172,7 +172,7 @@ static inline struct sipc_mq *mq_of(struct file *file)
 	return ((struct mq_file *)file->private_data)->q;
 }
 
-/* Protects every sipc_mq.ns, sipc_ns.mq_all, sipc_ns.mq_count. */
+/* Protects every sipc_mq.ns, sipc_ns.mq.all, sipc_ns.mq.count. */
 static DEFINE_SPINLOCK(sipc_mq_lock);
 
 static const struct file_operations sipc_mq_fops;
@@ -209,7 +209,7 @@ static void mq_free(struct sipc_mq *q)
 	spin_lock(&sipc_mq_lock);
 	if (q->ns) {
 		ns_id = q->ns->id;
-		q->ns->mq_count--;
+		q->ns->mq.count--;
 		list_del(&q->ns_node);
 	}
 	spin_unlock(&sipc_mq_lock);
@@ -260,12 +260,12 @@ static int mq_check_name(const char *name)
 	return 0;
 }
 
-/* Context: @ns->mq_mutex held. */
+/* Context: @ns->mq.mutex held. */
 static struct sipc_mq *mq_lookup(struct sipc_ns *ns, const char *name)
 {
-	struct rb_node *n = ns->mq_names.rb_node;
+	struct rb_node *n = ns->mq.names.rb_node;
 
-	lockdep_assert_held(&ns->mq_mutex);
+	lockdep_assert_held(&ns->mq.mutex);
 	while (n) {
 		struct sipc_mq *q = rb_entry(n, struct sipc_mq, node);
 		int c = strcmp(name, q->name);
@@ -277,12 +277,12 @@ static struct sipc_mq *mq_lookup(struct sipc_ns *ns, const char *name)
 	return NULL;
 }
 
-/* Context: @ns->mq_mutex held; @q's name is not in the table. */
+/* Context: @ns->mq.mutex held; @q's name is not in the table. */
 static void mq_link(struct sipc_ns *ns, struct sipc_mq *q)
 {
-	struct rb_node **p = &ns->mq_names.rb_node, *parent = NULL;
+	struct rb_node **p = &ns->mq.names.rb_node, *parent = NULL;
 
-	lockdep_assert_held(&ns->mq_mutex);
+	lockdep_assert_held(&ns->mq.mutex);
 	while (*p) {
 		struct sipc_mq *e = rb_entry(*p, struct sipc_mq, node);
 
@@ -291,17 +291,17 @@ static void mq_link(struct sipc_ns *ns, struct sipc_mq *q)
 						   &parent->rb_right;
 	}
 	rb_link_node(&q->node, parent, p);
-	rb_insert_color(&q->node, &ns->mq_names);
+	rb_insert_color(&q->node, &ns->mq.names);
 	q->linked = true;
 	trace_shadowipc_mq_create(ns->id, q->name, q->attr.mq_maxmsg,
 				  q->attr.mq_msgsize);
 }
 
-/* Context: @ns->mq_mutex held; the caller puts the name's reference. */
+/* Context: @ns->mq.mutex held; the caller puts the name's reference. */
 static void mq_unlink_name(struct sipc_ns *ns, struct sipc_mq *q)
 {
-	lockdep_assert_held(&ns->mq_mutex);
-	rb_erase(&q->node, &ns->mq_names);
+	lockdep_assert_held(&ns->mq.mutex);
+	rb_erase(&q->node, &ns->mq.names);
 	q->linked = false;
 	trace_shadowipc_mq_remove(ns->id, q->name, q->attr.mq_maxmsg,
 				  q->attr.mq_msgsize);
@@ -350,7 +350,7 @@ static bool mq_may_delete(struct sipc_ns *ns, struct sipc_mq *q)
  * mq_create() - a new linked queue (mqueue_create_attr() and
  * mqueue_get_inode())
  *
- * Context: @ns->mq_mutex held, may sleep.
+ * Context: @ns->mq.mutex held, may sleep.
  * Return: the queue, counted in @ns but not linked yet, with one
  * reference for its name (the caller links it with mq_link(), or drops
  * it with mq_put()), or ERR_PTR(-ENOSPC, -EINVAL, -EOVERFLOW, -EMFILE,
@@ -366,11 +366,11 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	long maxmsg, msgsize;
 	int err;
 
-	lockdep_assert_held(&ns->mq_mutex);
+	lockdep_assert_held(&ns->mq.mutex);
 
 	/* Only creation raises the count, and we hold the table. */
 	spin_lock(&sipc_mq_lock);
-	count = ns->mq_count;
+	count = ns->mq.count;
 	spin_unlock(&sipc_mq_lock);
 	if (count >= READ_ONCE(ns->limits.mq_queues_max) &&
 	    !capable(CAP_SYS_RESOURCE))
@@ -441,8 +441,8 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
 	}
 	spin_lock(&sipc_mq_lock);
 	q->ns = ns;
-	ns->mq_count++;
-	list_add_tail(&q->ns_node, &ns->mq_all);
+	ns->mq.count++;
+	list_add_tail(&q->ns_node, &ns->mq.all);
 	spin_unlock(&sipc_mq_lock);
 	return q;
 }
@@ -457,7 +457,7 @@ static struct sipc_mq *mq_create(struct sipc_ns *ns, const char *name,
  *	namespace's defaults
  *
  * Context: process context, may sleep, no locks held; takes
- * @ns->mq_mutex.
+ * @ns->mq.mutex.
  * Return: a new close-on-exec fd, or -errno as mq_open(2).
  */
 long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
@@ -489,7 +489,7 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 	if (err)
 		goto out_put_fd;
 
-	mutex_lock(&ns->mq_mutex);
+	mutex_lock(&ns->mq.mutex);
 	q = mq_lookup(ns, name);
 	if (!q) {
 		err = -ENOENT;
@@ -535,13 +535,13 @@ long sipc_mq_open(struct sipc_ns *ns, const char __user *uname, int oflag,
 	/* publish the new name only now that nothing can fail */
 	if (created)
 		mq_link(ns, q);
-	mutex_unlock(&ns->mq_mutex);
+	mutex_unlock(&ns->mq.mutex);
 	kfree(name);
 	fd_install(fd, file);
 	return fd;
 
 out_unlock:
-	mutex_unlock(&ns->mq_mutex);
+	mutex_unlock(&ns->mq.mutex);
 out_put_fd:
 	put_unused_fd(fd);
 out_free_f:
@@ -559,7 +559,7 @@ out_name:
  * The name goes at once; the queue lives until its last file closes.
  *
  * Context: process context, may sleep, no locks held; takes
- * @ns->mq_mutex.
+ * @ns->mq.mutex.
  * Return: 0, or -ENOENT, -EACCES, -ENAMETOOLONG, -EPERM (glibc's EACCES),
  * -EFAULT, -ENOMEM.
  */
@@ -575,7 +575,7 @@ long sipc_mq_unlink(struct sipc_ns *ns, const char __user *uname)
 	err = mq_check_name(name);
 	if (err)
 		goto out_name;
-	mutex_lock(&ns->mq_mutex);
+	mutex_lock(&ns->mq.mutex);
 	q = mq_lookup(ns, name);
 	if (!q)
 		err = -ENOENT;
@@ -583,7 +583,7 @@ long sipc_mq_unlink(struct sipc_ns *ns, const char __user *uname)
 		err = -EPERM;
 	else
 		mq_unlink_name(ns, q);
-	mutex_unlock(&ns->mq_mutex);
+	mutex_unlock(&ns->mq.mutex);
 	if (!err)
 		mq_put(q);
 out_name:
@@ -1153,10 +1153,10 @@ static const struct file_operations sipc_mq_fops = {
  */
 void sipc_mq_init_ns(struct sipc_ns *ns)
 {
-	mutex_init(&ns->mq_mutex);
-	ns->mq_names = RB_ROOT;
-	INIT_LIST_HEAD(&ns->mq_all);
-	ns->mq_count = 0;
+	mutex_init(&ns->mq.mutex);
+	ns->mq.names = RB_ROOT;
+	INIT_LIST_HEAD(&ns->mq.all);
+	ns->mq.count = 0;
 }
 
 /**
@@ -1172,13 +1172,13 @@ void sipc_mq_unlink_all(struct sipc_ns *ns)
 	struct rb_node *n;
 	struct sipc_mq *q;
 
-	mutex_lock(&ns->mq_mutex);
-	while ((n = rb_first(&ns->mq_names))) {
+	mutex_lock(&ns->mq.mutex);
+	while ((n = rb_first(&ns->mq.names))) {
 		q = rb_entry(n, struct sipc_mq, node);
 		mq_unlink_name(ns, q);
 		mq_put(q);
 	}
-	mutex_unlock(&ns->mq_mutex);
+	mutex_unlock(&ns->mq.mutex);
 }
 
 /**
@@ -1195,14 +1195,14 @@ void sipc_mq_exit_ns(struct sipc_ns *ns)
 
 	sipc_mq_unlink_all(ns);
 	spin_lock(&sipc_mq_lock);
-	while (!list_empty(&ns->mq_all)) {
-		q = list_first_entry(&ns->mq_all, struct sipc_mq, ns_node);
+	while (!list_empty(&ns->mq.all)) {
+		q = list_first_entry(&ns->mq.all, struct sipc_mq, ns_node);
 		list_del(&q->ns_node);
 		q->ns = NULL;
-		ns->mq_count--;
+		ns->mq.count--;
 	}
 	spin_unlock(&sipc_mq_lock);
-	mutex_destroy(&ns->mq_mutex);
+	mutex_destroy(&ns->mq.mutex);
 }
 
 /**
@@ -1219,8 +1219,8 @@ void sipc_mq_ns_usage(struct sipc_ns *ns, u64 *count, u64 *bytes)
 	u64 sum = 0;
 
 	spin_lock(&sipc_mq_lock);
-	*count = ns->mq_count;
-	list_for_each_entry(q, &ns->mq_all, ns_node)
+	*count = ns->mq.count;
+	list_for_each_entry(q, &ns->mq.all, ns_node)
 		sum += READ_ONCE(q->qsize);
 	spin_unlock(&sipc_mq_lock);
 	*bytes = sum;
@@ -1282,7 +1282,7 @@ static void mq_holders_show_files(struct seq_file *m, struct sipc_ns *ns,
  * escaped as the command is, and followed by "\040(deleted)" once
  * unlinked.
  *
- * Context: process context, may sleep; takes @ns->mq_mutex, under which
+ * Context: process context, may sleep; takes @ns->mq.mutex, under which
  * no name is unlinked, then sipc_mq_lock, under which no queue leaves
  * @ns's list (nor is freed), then each queue's lock, under which an open
  * file stays on its list, a sleeper is on its list only while it sleeps
@@ -1293,10 +1293,10 @@ void sipc_mq_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
 {
 	struct sipc_mq *q;
 
-	mutex_lock(&ns->mq_mutex);
+	mutex_lock(&ns->mq.mutex);
 	spin_lock(&sipc_mq_lock);
 	rcu_read_lock();
-	list_for_each_entry(q, &ns->mq_all, ns_node) {
+	list_for_each_entry(q, &ns->mq.all, ns_node) {
 		spin_lock(&q->lock);
 		mq_holders_show_files(m, ns, q, pid_ns);
 		if (q->notify_owner) {
@@ -1312,7 +1312,7 @@ void sipc_mq_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
 	}
 	rcu_read_unlock();
 	spin_unlock(&sipc_mq_lock);
-	mutex_unlock(&ns->mq_mutex);
+	mutex_unlock(&ns->mq.mutex);
 }
 
 /**
@@ -1322,7 +1322,7 @@ void sipc_mq_holders_seq_show(struct seq_file *m, struct sipc_ns *ns,
  *
  * A header naming the columns, then one line per name in strcmp() order.
  *
- * Context: process context; takes @ns->mq_mutex.
+ * Context: process context; takes @ns->mq.mutex.
  */
 void sipc_mq_seq_show(struct seq_file *m, struct sipc_ns *ns)
 {
@@ -1330,8 +1330,8 @@ void sipc_mq_seq_show(struct seq_file *m, struct sipc_ns *ns)
 	struct rb_node *n;
 
 	seq_puts(m, "name mode uid gid maxmsg msgsize curmsgs qsize notify notify_pid\n");
-	mutex_lock(&ns->mq_mutex);
-	for (n = rb_first(&ns->mq_names); n; n = rb_next(n)) {
+	mutex_lock(&ns->mq.mutex);
+	for (n = rb_first(&ns->mq.names); n; n = rb_next(n)) {
 		struct sipc_mq *q = rb_entry(n, struct sipc_mq, node);
 
 		spin_lock(&q->lock);
@@ -1344,5 +1344,5 @@ void sipc_mq_seq_show(struct seq_file *m, struct sipc_ns *ns)
 			   pid_vnr(q->notify_owner));
 		spin_unlock(&q->lock);
 	}
-	mutex_unlock(&ns->mq_mutex);
+	mutex_unlock(&ns->mq.mutex);
 }

@@ -474,8 +474,8 @@ static void msq_freeque(struct sipc_ids *ids, struct sipc_perm *perm)
 	/* Removed: nobody else looks at the messages any more. */
 	list_for_each_entry_safe(msg, tmp, &msq->messages, list)
 		msg_free(msg);
-	atomic_long_sub(msq->qnum, &ns->msg_hdrs);
-	atomic_long_sub(msq->cbytes, &ns->msg_bytes);
+	atomic_long_sub(msq->qnum, &ns->msg.hdrs);
+	atomic_long_sub(msq->cbytes, &ns->msg.bytes);
 	put_pid(msq->lspid);
 	put_pid(msq->lrpid);
 	sipc_perm_putref(perm, msq_free_rcu);
@@ -489,8 +489,8 @@ static void msq_freeque(struct sipc_ids *ids, struct sipc_perm *perm)
  */
 void sipc_msg_init_ns(struct sipc_ns *ns)
 {
-	atomic_long_set(&ns->msg_bytes, 0);
-	atomic_long_set(&ns->msg_hdrs, 0);
+	atomic_long_set(&ns->msg.bytes, 0);
+	atomic_long_set(&ns->msg.hdrs, 0);
 }
 
 /**
@@ -624,8 +624,8 @@ long sipc_msg_snd(struct sipc_ns *ns, int msqid, long mtype,
 		list_add_tail(&msg->list, &msq->messages);
 		msq->cbytes += msgsz;
 		msq->qnum++;
-		atomic_long_add(msgsz, &ns->msg_bytes);
-		atomic_long_inc(&ns->msg_hdrs);
+		atomic_long_add(msgsz, &ns->msg.bytes);
+		atomic_long_inc(&ns->msg.hdrs);
 	}
 	trace_shadowipc_msg_send(ns, msqid, mtype, msgsz);
 	msg = NULL;
@@ -702,8 +702,8 @@ static void msg_take(struct sipc_ns *ns, struct sipc_msq *msq,
 	msq->rtime = ktime_get_real_seconds();
 	sipc_set_pid(&msq->lrpid, task_tgid(current));
 	msq->cbytes -= msg->size;
-	atomic_long_sub(msg->size, &ns->msg_bytes);
-	atomic_long_dec(&ns->msg_hdrs);
+	atomic_long_sub(msg->size, &ns->msg.bytes);
+	atomic_long_dec(&ns->msg.hdrs);
 	msg_sender_wake(msq, false, wq);
 }
 
@@ -885,9 +885,9 @@ static int msgctl_info(struct sipc_ns *ns, int cmd, struct msginfo *info)
 	max_idx = sipc_ids_max_idx(ids);
 	up_read(&ids->rwsem);
 	if (cmd == MSG_INFO) {
-		info->msgmap = min_t(long, atomic_long_read(&ns->msg_hdrs),
+		info->msgmap = min_t(long, atomic_long_read(&ns->msg.hdrs),
 				     INT_MAX);
-		info->msgtql = min_t(long, atomic_long_read(&ns->msg_bytes),
+		info->msgtql = min_t(long, atomic_long_read(&ns->msg.bytes),
 				     INT_MAX);
 	} else {
 		info->msgmap = MSGMAP;

@@ -49,6 +49,33 @@ static struct kmem_cache *sipc_ns_cache;
 
 struct sipc_ns sipc_init_ns;
 
+/* Each kind, in the order a namespace sets them up and destroys them. */
+const struct sipc_kind_ops sipc_kinds[SIPC_NR_KINDS] = {
+	[SIPC_SHM] = {
+		.init_ns = sipc_shm_init_ns,
+		.exit_ns = sipc_shm_exit_ns,
+		.holders_show = sipc_shm_holders_seq_show,
+		.proc_view = &sipc_shm_proc_view,
+	},
+	[SIPC_MSG] = {
+		.init_ns = sipc_msg_init_ns,
+		.exit_ns = sipc_msg_exit_ns,
+		.holders_show = sipc_msg_holders_seq_show,
+		.proc_view = &sipc_msg_proc_view,
+	},
+	[SIPC_SEM] = {
+		.init_ns = sipc_sem_init_ns,
+		.exit_ns = sipc_sem_exit_ns,
+		.holders_show = sipc_sem_holders_seq_show,
+		.proc_view = &sipc_sem_proc_view,
+	},
+	[SIPC_MQ] = {
+		.init_ns = sipc_mq_init_ns,
+		.exit_ns = sipc_mq_exit_ns,
+		.holders_show = sipc_mq_holders_seq_show,
+	},
+};
+
 static void ns_set_default_limits(struct shadowipc_limits *l)
 {
 	*l = (struct shadowipc_limits) {
@@ -128,10 +155,8 @@ static void ns_init(struct sipc_ns *ns, struct sipc_ns *root,
 	}
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		sipc_ids_init(&ns->ids[k], ns, k);
-	sipc_shm_init_ns(ns);
-	sipc_msg_init_ns(ns);
-	sipc_sem_init_ns(ns);
-	sipc_mq_init_ns(ns);
+	for (k = 0; k < SIPC_NR_KINDS; k++)
+		sipc_kinds[k].init_ns(ns);
 }
 
 /* Destroy what @ns holds; it is unreachable (count 0, or module exit). */
@@ -139,10 +164,8 @@ static void ns_exit(struct sipc_ns *ns)
 {
 	enum sipc_kind k;
 
-	sipc_shm_exit_ns(ns);
-	sipc_msg_exit_ns(ns);
-	sipc_sem_exit_ns(ns);
-	sipc_mq_exit_ns(ns);
+	for (k = 0; k < SIPC_NR_KINDS; k++)
+		sipc_kinds[k].exit_ns(ns);
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		sipc_ids_destroy(&ns->ids[k]);
 	put_user_ns(ns->user_ns);
@@ -431,8 +454,8 @@ void sipc_ns_fill_info(struct sipc_ns *ns, struct shadowipc_ns_info *info)
 	memset(info->bytes, 0, sizeof(info->bytes));
 	for (k = 0; k < SIPC_NR_IDS; k++)
 		info->objects[k] = READ_ONCE(ns->ids[k].in_use);
-	info->bytes[SIPC_SHM] = (u64)READ_ONCE(ns->shm_tot) << PAGE_SHIFT;
-	info->bytes[SIPC_MSG] = atomic_long_read(&ns->msg_bytes);
+	info->bytes[SIPC_SHM] = (u64)READ_ONCE(ns->shm.tot) << PAGE_SHIFT;
+	info->bytes[SIPC_MSG] = atomic_long_read(&ns->msg.bytes);
 	sipc_mq_ns_usage(ns, &info->objects[SIPC_MQ], &info->bytes[SIPC_MQ]);
 	info->limits = ns->limits;
 }
@@ -525,10 +548,10 @@ static struct sipc_ns *ns_get_next(struct sipc_ns *root, u64 after)
 static void ns_seq_show_holders(struct seq_file *m, struct sipc_ns *ns,
 				struct pid_namespace *pid_ns)
 {
-	sipc_shm_holders_seq_show(m, ns, pid_ns);
-	sipc_msg_holders_seq_show(m, ns, pid_ns);
-	sipc_sem_holders_seq_show(m, ns, pid_ns);
-	sipc_mq_holders_seq_show(m, ns, pid_ns);
+	enum sipc_kind k;
+
+	for (k = 0; k < SIPC_NR_KINDS; k++)
+		sipc_kinds[k].holders_show(m, ns, pid_ns);
 }
 
 /**

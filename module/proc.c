@@ -657,10 +657,9 @@ static const struct proc_ops holders_proc_ops = {
  */
 int sipc_proc_module_init(void)
 {
-	static const struct sipc_proc_view *const views[] = {
-		&sipc_shm_proc_view, &sipc_msg_proc_view, &sipc_sem_proc_view,
-	};
 	struct proc_dir_entry *sysvipc, *sys, *fs = NULL, *mq = NULL;
+	const struct sipc_proc_view *view;
+	enum sipc_kind k;
 	int i;
 
 	sipc_proc_root = proc_mkdir("shadowipc", NULL);
@@ -676,10 +675,12 @@ int sipc_proc_module_init(void)
 		sys = proc_mkdir("kernel", sys);
 	if (!sysvipc || !sys || !mq)
 		goto err_remove;
-	for (i = 0; i < ARRAY_SIZE(views); i++)
-		if (!proc_create_data(views[i]->name, 0444, sysvipc,
-				      &sysvipc_proc_ops, (void *)views[i]))
+	for (k = 0; k < SIPC_NR_KINDS; k++) {
+		view = sipc_kinds[k].proc_view;
+		if (view && !proc_create_data(view->name, 0444, sysvipc,
+					      &sysvipc_proc_ops, (void *)view))
 			goto err_remove;
+	}
 	for (i = 0; i < ARRAY_SIZE(sipc_sysctls); i++)
 		if (!proc_create_data(sipc_sysctls[i].name, SIPC_SYSCTL_MODE, sys,
 				      &sysctl_proc_ops,

@@ -666,9 +666,9 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 
 	if (!nsems)
 		return -EINVAL;
-	if (ns->sem_used + nsems > sem_limit(ns, SEM_LIM_MNS))
+	if (ns->sem.used + nsems > sem_limit(ns, SEM_LIM_MNS))
 		return sipc_refuse(ns, SHADOWIPC_CHECK_SEMMNS, -ENOSPC, nsems,
-				   ns->sem_used, sem_limit(ns, SEM_LIM_MNS));
+				   ns->sem.used, sem_limit(ns, SEM_LIM_MNS));
 	if (nsems > (INT_MAX - sizeof(*sma)) / sizeof(sma->sems[0]))
 		return -ENOMEM;
 	sma = kvzalloc(struct_size(sma, sems, nsems),
@@ -697,7 +697,7 @@ static int sem_newary(struct sipc_ids *ids, key_t key, int semflg, void *arg)
 		kvfree(sma);
 		return id;
 	}
-	ns->sem_used += nsems;
+	ns->sem.used += nsems;
 	id = sma->perm.id;
 	trace_shadowipc_obj_create(&sma->perm, nsems);
 	sem_unlock_all(sma);
@@ -763,7 +763,7 @@ static void sem_freeary(struct sipc_ids *ids, struct sipc_perm *perm)
 	sem_unlock_all(sma);
 	rcu_read_unlock();
 	sem_wake_up(&wakes);
-	ids->ns->sem_used -= sma->nsems;
+	ids->ns->sem.used -= sma->nsems;
 	sipc_perm_putref(perm, sem_free_rcu);
 }
 
@@ -775,7 +775,7 @@ static void sem_freeary(struct sipc_ids *ids, struct sipc_perm *perm)
  */
 void sipc_sem_init_ns(struct sipc_ns *ns)
 {
-	ns->sem_used = 0;
+	ns->sem.used = 0;
 }
 
 /**
@@ -1091,7 +1091,7 @@ static int semctl_info(struct sipc_ns *ns, int cmd, void __user *p)
 	down_read(&ids->rwsem);
 	if (cmd == SEM_INFO) {
 		info.semusz = ids->in_use;
-		info.semaem = ns->sem_used;
+		info.semaem = ns->sem.used;
 	} else {
 		info.semusz = SEMUSZ;
 		info.semaem = SEMAEM;

@@ -92,7 +92,7 @@ static struct sipc_ids *shm_ids(struct sipc_ns *ns)
 	return &ns->ids[SIPC_SHM];
 }
 
-/* Pages a segment counts for, in shm_tot and against RLIMIT_MEMLOCK. */
+/* Pages a segment counts for, in the namespace's shm.tot and against RLIMIT_MEMLOCK. */
 static unsigned long shm_pages(struct sipc_shm *shp)
 {
 	return (shp->segsz + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -281,7 +281,7 @@ static void shm_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
 	trace_shadowipc_obj_destroy(&shp->perm, shp->segsz);
 	shm_memlock_release(shp);
 	shp->file = NULL;
-	WRITE_ONCE(ns->shm_tot, ns->shm_tot - shm_pages(shp));
+	WRITE_ONCE(ns->shm.tot, ns->shm.tot - shm_pages(shp));
 	shm_clist_rm(shp);
 	sipc_ids_rmid(shm_ids(ns), &shp->perm);
 	shm_unlock(shp);
@@ -362,7 +362,7 @@ static void shm_nattch_put(struct sipc_ns *ns, struct sipc_shm *shp)
  */
 void sipc_shm_init_ns(struct sipc_ns *ns)
 {
-	ns->shm_tot = 0;
+	ns->shm.tot = 0;
 }
 
 /**
@@ -529,10 +529,10 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 				   READ_ONCE(ns->limits.shmmax));
 	if (numpages << PAGE_SHIFT < size)
 		return -ENOSPC;
-	if (ns->shm_tot + numpages < ns->shm_tot ||
-	    ns->shm_tot + numpages > READ_ONCE(ns->limits.shmall))
+	if (ns->shm.tot + numpages < ns->shm.tot ||
+	    ns->shm.tot + numpages > READ_ONCE(ns->limits.shmall))
 		return sipc_refuse(ns, SHADOWIPC_CHECK_SHMALL, -ENOSPC, numpages,
-				   ns->shm_tot, READ_ONCE(ns->limits.shmall));
+				   ns->shm.tot, READ_ONCE(ns->limits.shmall));
 
 	shp = kmalloc(sizeof(*shp), GFP_KERNEL_ACCOUNT);
 	if (!shp)
@@ -587,7 +587,7 @@ static int shm_newseg(struct sipc_ids *ids, key_t key, int shmflg, void *arg)
 	/* /proc/PID/maps shows the id as the inode number; ps relies on it. */
 	file_inode(file)->i_ino = shp->perm.id;
 	/* ns.c reads it locklessly for NS_INFO */
-	WRITE_ONCE(ns->shm_tot, ns->shm_tot + numpages);
+	WRITE_ONCE(ns->shm.tot, ns->shm.tot + numpages);
 	atomic_long_inc(&shm_segments);
 	trace_shadowipc_obj_create(&shp->perm, size);
 	err = shp->perm.id;
@@ -888,7 +888,7 @@ static int shmctl_shm_info(struct sipc_ns *ns, struct shm_info *info)
 	down_read(&ids->rwsem);
 	info->used_ids = ids->in_use;
 	shm_get_stat(ns, &info->shm_rss, &info->shm_swp);
-	info->shm_tot = ns->shm_tot;
+	info->shm_tot = ns->shm.tot;
 	err = sipc_ids_max_idx(ids);
 	up_read(&ids->rwsem);
 	return max(err, 0);
