@@ -173,7 +173,7 @@ static bool shm_may_destroy(struct sipc_ns *ns, struct sipc_shm *shp)
  * Return: the account charged, or NULL (over the limit, or no memory).
  */
 static struct sipc_ucounts *shm_memlock_charge(unsigned long pages,
-						struct sipc_budget *budget)
+					       struct sipc_budget *budget)
 {
 	const struct cred *cred = current_cred();
 	struct sipc_ucounts *uc;
