@@ -12,6 +12,8 @@
 #   make check-debug     every test on a debug kernel (KASAN, lockdep,
 #                        kmemleak, fault injection) built once and cached
 #   make check KERNELS=6.1   only kernels whose release starts with 6.1
+#   make deb             Debian packages shadowipc-dkms and shadowipc-tools
+#                        (dpkg-buildpackage) in build/deb/
 #
 # KDIR=, KERNELS=, W=1 and V=1 are honoured.
 
@@ -64,8 +66,11 @@ bench:
 checkpatch:
 	@scripts/checkpatch
 
+deb:
+	@scripts/mkdeb
+
 help:
 	@sed -n '3,18p' Makefile
 
 .PHONY: all modules clean modules_install install deps userspace check \
-	check-one check-debug demo bench checkpatch help
+	check-one check-debug demo bench checkpatch deb help
