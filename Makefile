@@ -14,6 +14,9 @@
 #   make check KERNELS=6.1   only kernels whose release starts with 6.1
 #   make deb             Debian packages shadowipc-dkms and shadowipc-tools
 #                        (dpkg-buildpackage) in build/deb/
+#   make package-check   make deb, dkms build against each target kernel,
+#                        the packages installed in a bookworm chroot
+#                        (make check runs it too)
 #
 # KDIR=, KERNELS=, W=1 and V=1 are honoured.
 
@@ -69,8 +72,11 @@ checkpatch:
 deb:
 	@scripts/mkdeb
 
+package-check:
+	@scripts/package-check
+
 help:
-	@sed -n '3,18p' Makefile
+	@sed -n '3,21p' Makefile
 
 .PHONY: all modules clean modules_install install deps userspace check \
-	check-one check-debug demo bench checkpatch deb help
+	check-one check-debug demo bench checkpatch deb package-check help

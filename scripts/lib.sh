@@ -12,6 +12,9 @@ say() { echo "[$(basename "$0")] $*" >&2; }
 # its headers and image under $unstable/root, and kbuild runs in there.
 unstable="${XDG_CACHE_HOME:-$HOME/.cache}/shadowipc/unstable-root"
 unstable_kver() { cat "$unstable/release" 2>/dev/null || true; }
+# The Debian bookworm root make package-check installs the packages in
+# (scripts/bookworm-root makes it).
+bookworm="${XDG_CACHE_HOME:-$HOME/.cache}/shadowipc/bookworm-root"
 
 # Kernel releases to target: every installed Debian amd64 headers package
 # that has a matching /boot/vmlinuz, and the unstable root's kernel once
