@@ -17,6 +17,8 @@
 #   make package-check   make deb, dkms build against each target kernel,
 #                        the packages installed in a bookworm chroot
 #                        (make check runs it too)
+#   make htmldocs        Documentation/ as HTML in build/htmldocs, every
+#                        Sphinx warning an error
 #
 # KDIR=, KERNELS=, W=1 and V=1 are honoured.
 
@@ -75,8 +77,12 @@ deb:
 package-check:
 	@scripts/package-check
 
+htmldocs:
+	@scripts/htmldocs
+
 help:
-	@sed -n '3,21p' Makefile
+	@sed -n '3,23p' Makefile
 
 .PHONY: all modules clean modules_install install deps userspace check \
-	check-one check-debug demo bench checkpatch deb package-check help
+	check-one check-debug demo bench checkpatch deb package-check htmldocs \
+	help
