@@ -358,7 +358,9 @@ TEST_F(shim, survives_a_program_closing_all_fds)
 /*
  * In a child: with every system call but ioctl() and exit_group() killing
  * the process, forwarded semop, semctl, msgsnd, msgrcv, mq_send and
- * mq_receive calls still work.
+ * mq_receive calls still work, and still fail as Linux's do on a
+ * program's bad input (a removed id, a descriptor that is no queue, a
+ * short buffer, an empty queue) without a second system call.
  */
 static int forwarded_calls_alone(void)
 {
@@ -395,6 +397,16 @@ static int forwarded_calls_alone(void)
 		    mq_receive(mq, buf, sizeof(buf), NULL) != 1)
 			return 6;
 	}
+	if (semop(set + 1, &up, 1) != -1 || errno != EINVAL)
+		return 7;
+	if (msgrcv(q, &m, sizeof(m.text), 0, IPC_NOWAIT) != -1 ||
+	    errno != ENOMSG)
+		return 8;
+	if (mq_send(STDIN_FILENO, "y", 1, 0) != -1 || errno != EBADF ||
+	    mq_receive(-1, buf, sizeof(buf), NULL) != -1 || errno != EBADF)
+		return 9;
+	if (mq_receive(mq, buf, 4, NULL) != -1 || errno != EMSGSIZE)
+		return 10;
 	return 0;
 }
 

@@ -240,15 +240,35 @@ bool sipc_kind_fallthrough(enum sipc_kind kind)
 }
 
 /*
- * Did ioctl(@fd) fail because @fd is no longer the device? Only errors a
- * file that is not the device gives (no ioctl(), a closed fd) are
- * checked, so that a successful or ordinary call costs no second system
- * call.
+ * Did ioctl(@fd, @req) fail because @fd is no longer the device? Only
+ * errors that a file which is not the device gives, and the module never
+ * gives for @req, are checked, so that a successful call, or one failing
+ * as a program's bad input makes it fail, costs no second system call:
+ * ENOTTY (a file without this ioctl: the module knows every command the
+ * shim sends), and EBADF (no file at all) unless @req takes a descriptor
+ * of its own, whose EBADF is the module's answer to a bad queue or handle
+ * descriptor (a program's mistake, common in stress tests). Left
+ * unnoticed, so: the device fd closed by a raw system call, its number
+ * then unused, costs those calls EBADF until the next other call through
+ * the shim opens the device again; the number taken by another file is
+ * still noticed (ENOTTY).
  */
-static bool dev_gone(int fd, int err)
+static bool dev_gone(int fd, unsigned long req, int err)
 {
-	if (err != EBADF && err != ENOTTY && err != EINVAL)
+	switch (err) {
+	case ENOTTY:
+		break;
+	case EBADF:
+		if (req == SHADOWIPC_IOC_MQ_TIMEDSEND ||
+		    req == SHADOWIPC_IOC_MQ_TIMEDRECEIVE ||
+		    req == SHADOWIPC_IOC_MQ_NOTIFY ||
+		    req == SHADOWIPC_IOC_MQ_GETSETATTR ||
+		    req == SHADOWIPC_IOC_SETNS)
+			return false;
+		break;
+	default:
 		return false;
+	}
 	if (dev_valid(fd))
 		return false;
 	dev_forget(fd);
@@ -266,7 +286,7 @@ long sipc_ioctl(int fd, unsigned long req, void *arg, enum sipc_kind kind)
 	};
 	long ret = ioctl(fd, req, arg);
 
-	if (ret < 0 && dev_gone(fd, errno)) {
+	if (ret < 0 && dev_gone(fd, req, errno)) {
 		/* nothing was done: do it on a device fd */
 		fd = sipc_dev(SIPC_NS);
 		if (fd < 0) {
