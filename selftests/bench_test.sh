@@ -12,7 +12,7 @@ mkdir -p $t
 . "$(dirname "$0")/ktap.sh"
 small="-r 1 -t 0.05 --segments 1,64 --touch-mib 4 --mem-ns 100 --mem-rounds 1
        --procs 2"
-ids="0 0.null 1 2.1 2.64 2.flat64 3 4.touch 4.read 5.nons 5.ns 5.cost
+ids="0 0.null 0.enter 1 2.1 2.64 2.flat64 3 4.touch 4.read 5.nons 5.ns 5.cost
      5.mem 5.memobj 6 7.msg 7.sem 8.sem.2 8.msg.2 8.mq.2 8.shm.2 8.mix.sem
      8.mix.msg 8.mix.mq 8.mix.shm 9.sem.2 9.semmany.2 9.msg.2 9.mq.2"
 

@@ -35,6 +35,9 @@ struct side {
 	int (*flush)(void);
 	/* The side's cheapest call: getppid(), or the VERSION ioctl. */
 	int (*null_call)(void);
+	/* Entering the side and nothing else: getppid(), or an ioctl the
+	 * device refuses (ENOTTY) before any work of the module's. */
+	int (*enter_call)(void);
 	int (*shmget)(key_t key, size_t size, int shmflg);
 	void *(*shmat)(int shmid, const void *addr, int shmflg);
 	int (*shmdt)(const void *addr);

@@ -452,11 +452,14 @@ static void w0(void)
 
 	m->slices = SLICES;
 	m->vnames[3] = "null_call_rate";
+	m->vnames[4] = "enter_call_rate";
 	run_meas(m);
 	metric_of("0", "shmctl(IPC_INFO): the call path alone", "calls/s", 0,
 		  G_NONE, 0, m, 0);
 	metric_of("0.null", "getppid() / VERSION ioctl: entry and exit only",
 		  "calls/s", 0, G_NONE, 0, m, 3);
+	metric_of("0.enter", "getppid() / refused ioctl: the kernel's ioctl path",
+		  "calls/s", 0, G_NONE, 0, m, 4);
 }
 
 static void w1(void)

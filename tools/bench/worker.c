@@ -687,27 +687,37 @@ static int floor_one(void *ctx, struct reply *rp)
 	return 0;
 }
 
+/* @ctx: the side's call to time, null_call or enter_call */
 static int null_one(void *ctx, struct reply *rp)
 {
-	(void)ctx;
-	if (S->null_call() < 0) {
-		vfail(rp, "null call: %m");
+	int (*call)(void) = *(int (**)(void))ctx;
+
+	if (call() < 0) {
+		vfail(rp, "%s call: %m",
+		      call == S->null_call ? "null" : "enter");
 		return -1;
 	}
 	return 0;
 }
 
-/* IPC_INFO, and the cheapest call of the side (getppid, VERSION ioctl). */
+/*
+ * IPC_INFO, the cheapest call of the side (getppid, VERSION ioctl), and
+ * the bare entry into it (getppid, an ioctl refused at once).
+ */
 static void op_floor(const struct request *rq, struct reply *rp)
 {
-	struct rate r, n;
+	int (*null_call)(void) = S->null_call;
+	int (*enter_call)(void) = S->enter_call;
+	struct rate r, n, e;
 
-	if (timed_run(floor_one, NULL, rq->dur / 2, rp, &r) ||
-	    timed_run(null_one, NULL, rq->dur / 2, rp, &n))
+	if (timed_run(floor_one, NULL, rq->dur / 3, rp, &r) ||
+	    timed_run(null_one, &null_call, rq->dur / 3, rp, &n) ||
+	    timed_run(null_one, &enter_call, rq->dur / 3, rp, &e))
 		return;
 	reply_rate(rp, &r);
 	rp->v[3] = n.rate;
-	rp->nv = 4;
+	rp->v[4] = e.rate;
+	rp->nv = 5;
 }
 
 /* ---- w6: two processes on two CPUs attaching one segment --------------- */
