@@ -359,7 +359,7 @@ TEST_F(shim, survives_a_program_closing_all_fds)
  * In a child: with every system call but ioctl() and exit_group() killing
  * the process, forwarded semop, semctl, msgsnd, msgrcv, mq_send and
  * mq_receive calls still work, and still fail as Linux's do on a
- * program's bad input (a removed id, a descriptor that is no queue, a
+ * program's bad input (an id not in use, a descriptor that is no queue, a
  * short buffer, an empty queue) without a second system call.
  */
 static int forwarded_calls_alone(void)
